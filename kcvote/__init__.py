@@ -1,0 +1,143 @@
+"""kcvote: selection rounds of Vietnam's industrial-promotion programme (khuyến công)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from kcvote.config import CONFIGS, Config, config_from_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides the environment's configuration."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    load_config(app, config)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def load_config(app: Flask, config: Config | dict[str, Any] | None) -> None:
+    """Environment configuration first, then the caller's overrides; then safety checks."""
+    if isinstance(config, Config):
+        base = config
+    elif isinstance(config, dict) and "ENV_NAME" in config:
+        base = CONFIGS[config["ENV_NAME"]]()
+    else:
+        base = config_from_env()
+    base.check()
+    app.config.from_object(base)
+    if isinstance(config, dict):
+        app.config.update(config)
+    app.instance_path = app.config["INSTANCE_DIR"]
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)  # type: ignore[method-assign]
+
+
+def configure_logging(app: Flask) -> None:
+    """Log at INFO to stderr unless the host has configured logging."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions of kcvote.extensions to this app."""
+    from kcvote.core.i18n import select_locale
+    from kcvote.core.security import register_security_headers
+    from kcvote.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+    import kcvote.models  # noqa: F401  # registers every model on the metadata
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "warning"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")  # type: ignore[assignment]
+
+    from kcvote.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    register_security_headers(app)
+    _install_sqlite_pragmas()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """WAL, foreign keys and a busy timeout on SQLite (the embedded default)."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def _install_sqlite_pragmas() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per domain."""
+    from kcvote.accounts.admin_routes import bp as admin_bp
+    from kcvote.accounts.routes import bp as accounts_bp
+    from kcvote.public.routes import bp as public_bp
+    from kcvote.reference.routes import bp as reference_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(reference_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Error pages in the user's language."""
+    from kcvote.core.errors import register_errorhandlers as _register
+
+    _register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters for dates and numbers, and the permission predicates templates may ask."""
+    from kcvote.accounts import rules
+    from kcvote.core.i18n import fmt_date, fmt_datetime, fmt_number, select_locale
+
+    app.jinja_env.filters["date"] = fmt_date
+    app.jinja_env.filters["datetime"] = fmt_datetime
+    app.jinja_env.filters["number"] = fmt_number
+
+    @app.context_processor
+    def _inject() -> dict[str, Any]:
+        return {"rules": rules, "current_locale": select_locale()}
+
+
+def register_cli(app: Flask) -> None:
+    """`flask --app wsgi kcvote ...` commands."""
+    from kcvote.cli import kcvote_cli
+
+    app.cli.add_command(kcvote_cli)

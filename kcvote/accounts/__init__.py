@@ -1,0 +1,1 @@
+"""Accounts: users, roles (optionally scoped to a round or a council), sign-in."""

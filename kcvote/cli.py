@@ -1,0 +1,90 @@
+"""Operator commands: `flask --app wsgi kcvote ...`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from kcvote.accounts import services as account_services
+from kcvote.accounts.enums import Role
+from kcvote.core import audit
+from kcvote.core.errors import DomainError
+from kcvote.extensions import db
+
+kcvote_cli = AppGroup("kcvote", help="kcvote operator commands.")
+
+
+@kcvote_cli.command("seed")
+def seed() -> None:
+    """Load reference data (regions, provinces, levels, product groups); adds only what is missing."""
+    from kcvote.reference.services import seed_reference_data
+
+    report = seed_reference_data()
+    db.session.commit()
+    click.echo(
+        f"Reference data: +{report.regions} regions, +{report.provinces} provinces, "
+        f"+{report.levels} levels, +{report.product_groups} product groups."
+    )
+
+
+@kcvote_cli.command("demo")
+def demo() -> None:
+    """Load demo data (one user per role) and print the demo logins."""
+    from kcvote.demo import DEMO_PASSWORD, load_demo_users
+
+    rows = load_demo_users()
+    db.session.commit()
+    created = sum(1 for _, was_created in rows if was_created)
+    click.echo(f"Demo data: +{created} users.")
+    click.echo("")
+    click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+    for user, _ in rows:
+        click.echo(f"  {user.role.value:<15} {user.email}")
+
+
+@kcvote_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", default=None, help="Full name (defaults to the part of EMAIL before @).")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="KCVOTE_NEW_PASSWORD",
+    help="Prompted when not given; or set KCVOTE_NEW_PASSWORD.",
+)
+def create_user(email: str, role: str, name: str | None, password: str) -> None:
+    """Create an active, confirmed user with one role."""
+    from flask import current_app
+
+    try:
+        user = account_services.create_user(
+            email=email,
+            name=name or email.split("@")[0],
+            password=password,
+            role=Role(role),
+            min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+        )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"Created user {user.id} {user.email} with role {role}.")
+
+
+audit_cli = AppGroup("audit", help="The hash-chained audit log.")
+kcvote_cli.add_command(audit_cli)
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the whole chain: exit 0 with the row count, or 1 naming the first bad row."""
+    report = audit.verify_chain()
+    if report.ok:
+        click.echo(f"Audit log intact: {report.rows} rows.")
+        return
+    click.echo(f"Audit log broken at row {report.bad_id}: {report.reason} ({report.rows} rows verified before it).", err=True)
+    sys.exit(1)

@@ -1,0 +1,1 @@
+"""Plumbing shared by every domain; no domain rules live here."""

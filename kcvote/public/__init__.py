@@ -1,0 +1,1 @@
+"""Public pages: home, language switch, later the gallery and certificate verification."""

@@ -1,0 +1,1 @@
+"""Reference data edited by administrators: regions, provinces, levels, product groups."""
