@@ -54,11 +54,10 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of kcvote.extensions to this app."""
+    import kcvote.models  # noqa: F401  # registers every model on the metadata
     from kcvote.core.i18n import select_locale
     from kcvote.core.security import register_security_headers
     from kcvote.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-
-    import kcvote.models  # noqa: F401  # registers every model on the metadata
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -71,7 +70,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     from flask_babel import lazy_gettext as _l
 
-    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")  # type: ignore[assignment]
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
 
     from kcvote.accounts.models import User
 

@@ -39,7 +39,7 @@ def demo() -> None:
     created = sum(1 for _, was_created in rows if was_created)
     click.echo(f"Demo data: +{created} users.")
     click.echo("")
-    click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
     for user, _ in rows:
         click.echo(f"  {user.role.value:<15} {user.email}")
 
@@ -86,5 +86,7 @@ def audit_verify() -> None:
     if report.ok:
         click.echo(f"Audit log intact: {report.rows} rows.")
         return
-    click.echo(f"Audit log broken at row {report.bad_id}: {report.reason} ({report.rows} rows verified before it).", err=True)
+    click.echo(
+        f"Audit log broken at row {report.bad_id}: {report.reason} ({report.rows} rows verified before it).", err=True
+    )
     sys.exit(1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_PATH = Path(os.environ.get("KCVOTE_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -42,7 +42,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'kcvote.db'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
     MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE_PATH / "media"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024))
 
@@ -124,9 +124,7 @@ class ProductionConfig(Config):
 
     def check(self) -> None:
         if not self.SECRET_KEY or len(self.SECRET_KEY) < 16:
-            raise ConfigError(
-                "SECRET_KEY must be set (at least 16 characters) to run in production."
-            )
+            raise ConfigError("SECRET_KEY must be set (at least 16 characters) to run in production.")
 
 
 CONFIGS: dict[str, type[Config]] = {

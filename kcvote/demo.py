@@ -21,9 +21,23 @@ class DemoUser:
 
 DEMO_USERS = [
     DemoUser("admin@kcvote.local", "Trần Thị Quản Trị", Role.ADMIN, "Cục Khuyến công", "Quản trị hệ thống"),
-    DemoUser("organizer@kcvote.local", "Nguyễn Văn Tổ Chức", Role.ORGANIZER, "Sở Công Thương Thái Nguyên", "Phó Giám đốc Trung tâm Khuyến công"),
-    DemoUser("juror@kcvote.local", "Lê Thị Giám Khảo", Role.JUROR, "Trường Đại học Kỹ thuật Công nghiệp", "Giảng viên chính"),
-    DemoUser("council@kcvote.local", "Phạm Văn Hội Đồng", Role.COUNCIL_MEMBER, "Hội đồng xét tặng cấp tỉnh", "Thư ký hội đồng"),
+    DemoUser(
+        "organizer@kcvote.local",
+        "Nguyễn Văn Tổ Chức",
+        Role.ORGANIZER,
+        "Sở Công Thương Thái Nguyên",
+        "Phó Giám đốc Trung tâm Khuyến công",
+    ),
+    DemoUser(
+        "juror@kcvote.local", "Lê Thị Giám Khảo", Role.JUROR, "Trường Đại học Kỹ thuật Công nghiệp", "Giảng viên chính"
+    ),
+    DemoUser(
+        "council@kcvote.local",
+        "Phạm Văn Hội Đồng",
+        Role.COUNCIL_MEMBER,
+        "Hội đồng xét tặng cấp tỉnh",
+        "Thư ký hội đồng",
+    ),
     DemoUser("facility@kcvote.local", "Hoàng Thị Cơ Sở", Role.FACILITY, "Hợp tác xã Chè La Bằng", "Giám đốc"),
 ]
 

@@ -14,7 +14,7 @@ from kcvote.accounts.forms import ROLE_LABELS, AssignRoleForm, ConfirmActionForm
 from kcvote.accounts.models import RoleAssignment, User
 from kcvote.accounts.queries import users_query
 from kcvote.core import audit
-from kcvote.core.auth import require
+from kcvote.core.auth import ViewResult, require
 from kcvote.core.urls import safe_next
 from kcvote.extensions import db
 
@@ -88,7 +88,7 @@ def user_detail(user_id: int) -> tuple[str, int]:
 
 @bp.post("/users/<int:user_id>/roles")
 @require(rules.can_manage_users)
-def assign_role(user_id: int) -> Response | tuple[str, int]:
+def assign_role(user_id: int) -> ViewResult:
     """Give a user a global role."""
     user = _user_or_404(user_id)
     form = _assign_form()
@@ -155,7 +155,7 @@ def resend_invitation(user_id: int) -> Response:
 
 @bp.route("/invite", methods=["GET", "POST"])
 @require(rules.can_invite)
-def invite() -> str | Response | tuple[str, int]:
+def invite() -> ViewResult:
     """Invite a staff member by e-mail; they set their own password from the link."""
     form = InviteForm()
     form.role.choices = role_choices(rules.invitable_roles(current_user))

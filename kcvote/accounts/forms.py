@@ -7,7 +7,16 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from kcvote.accounts.enums import Role
@@ -61,7 +70,9 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
 
 class SignupForm(FlaskForm):
     name = StringField(
-        _l("Họ và tên người đại diện"), validators=[DataRequired(REQUIRED), Length(max=200)], render_kw={"autocomplete": "name"}
+        _l("Họ và tên người đại diện"),
+        validators=[DataRequired(REQUIRED), Length(max=200)],
+        render_kw={"autocomplete": "name"},
     )
     email = email_field()
     password, confirm = new_password_fields()
@@ -109,12 +120,12 @@ class ProfileForm(FlaskForm):
     phone = StringField(_l("Điện thoại"), validators=[Optional(), Length(max=40)])
     organization = StringField(_l("Cơ quan / đơn vị"), validators=[Optional(), Length(max=200)])
     job_title = StringField(_l("Chức danh"), validators=[Optional(), Length(max=200)])
-    locale = SelectField(_l("Ngôn ngữ"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    locale = SelectField(_l("Ngôn ngữ"), choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")])
     submit = SubmitField(_l("Lưu"))
 
 
-def role_choices(roles: list[Role]) -> list[tuple[str, str]]:
-    return [(r.value, str(ROLE_LABELS[r])) for r in roles]
+def role_choices(roles: list[Role]) -> list[SelectChoice]:
+    return [SelectChoice(r.value, str(ROLE_LABELS[r])) for r in roles]
 
 
 class InviteForm(FlaskForm):

@@ -48,7 +48,7 @@ class User(UserMixin, TimestampMixin, Model):
         self.search_text = fold(f"{self.name} {self.email}")
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]  # Flask-Login reads this property
+    def is_active(self) -> bool:  # Flask-Login reads this to refuse deactivated users
         return self.active
 
     @property
@@ -101,7 +101,9 @@ class RoleAssignment(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+    )
     scope_type: Mapped[ScopeType | None] = mapped_column(
         Enum(ScopeType, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
     )

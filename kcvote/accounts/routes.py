@@ -17,6 +17,7 @@ from kcvote.accounts.forms import (
     SetPasswordForm,
     SignupForm,
 )
+from kcvote.core.auth import ViewResult
 from kcvote.core.errors import DomainError
 from kcvote.core.urls import safe_next
 from kcvote.extensions import db, limiter
@@ -47,7 +48,7 @@ def _home() -> str:
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_sensitive_limit, methods=["POST"])
-def signup() -> str | Response:
+def signup() -> ViewResult:
     """A facility representative creates an account and is sent a confirmation link."""
     if current_user.is_authenticated:
         return redirect(_home())
@@ -92,7 +93,7 @@ def confirm_email(token: str) -> Response:
 
 @bp.route("/confirm", methods=["GET", "POST"])
 @limiter.limit(_sensitive_limit, methods=["POST"])
-def resend_confirmation() -> str | Response:
+def resend_confirmation() -> ViewResult:
     """Send the confirmation link again (the answer never reveals whether the account exists)."""
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -107,7 +108,7 @@ def resend_confirmation() -> str | Response:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
-def login() -> str | Response:
+def login() -> ViewResult:
     """Sign in with e-mail and password."""
     form = LoginForm()
     if request.method == "GET":
@@ -148,7 +149,7 @@ def logout() -> Response:
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_sensitive_limit, methods=["POST"])
-def forgot_password() -> str | Response:
+def forgot_password() -> ViewResult:
     """Ask for a reset link; the answer is the same whether or not the e-mail is known."""
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -161,7 +162,7 @@ def forgot_password() -> str | Response:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str) -> str | Response:
+def reset_password(token: str) -> ViewResult:
     """Choose a new password from the e-mailed link (single use)."""
     user = tokens.load_token(token, "reset")
     if user is None or not user.active:
@@ -178,7 +179,7 @@ def reset_password(token: str) -> str | Response:
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
-def accept_invitation(token: str) -> str | Response:
+def accept_invitation(token: str) -> ViewResult:
     """An invited staff member sets their password and signs in."""
     user = tokens.load_token(token, "invite")
     if user is None or not user.active or user.has_password:
@@ -196,7 +197,7 @@ def accept_invitation(token: str) -> str | Response:
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
-def profile() -> str | Response:
+def profile() -> ViewResult:
     """The signed-in user's own details and language."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
@@ -219,7 +220,7 @@ def profile() -> str | Response:
 @bp.route("/profile/password", methods=["GET", "POST"])
 @login_required
 @limiter.limit(_sensitive_limit, methods=["POST"])
-def change_password() -> str | Response:
+def change_password() -> ViewResult:
     """Change one's password, proving the current one."""
     form = ChangePasswordForm(email=current_user.email)
     if form.validate_on_submit():

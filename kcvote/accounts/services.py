@@ -243,11 +243,14 @@ def revoke_role(*, actor: User, assignment: RoleAssignment) -> None:
 
 
 def _active_admin_count() -> int:
-    return db.session.scalar(
-        select(func.count(func.distinct(User.id)))
-        .join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(User.active.is_(True), RoleAssignment.role == Role.ADMIN, RoleAssignment.scope_type.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(func.distinct(User.id)))
+            .join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .where(User.active.is_(True), RoleAssignment.role == Role.ADMIN, RoleAssignment.scope_type.is_(None))
+        )
+        or 0
+    )
 
 
 def deactivate_user(*, actor: User, user: User) -> None:
@@ -272,9 +275,7 @@ def reactivate_user(*, actor: User, user: User) -> None:
     db.session.flush()
 
 
-def create_user(
-    *, email: str, name: str, password: str, role: Role, min_length: int = 10
-) -> User:
+def create_user(*, email: str, name: str, password: str, role: Role, min_length: int = 10) -> User:
     """Operator command: create a confirmed, active user with one global role."""
     if get_user_by_email(email) is not None:
         raise DomainError(_l("Email %(email)s đã được đăng ký.", email=email))

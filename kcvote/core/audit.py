@@ -135,7 +135,7 @@ def _request_ip() -> str | None:
     return None
 
 
-def _lock_for_append(session: Session) -> None:
+def _lock_for_append(session: Any) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
 

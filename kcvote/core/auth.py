@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,3 +27,7 @@ def require(predicate: Callable[[Any], bool]) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+# What a view may return: a page, a page with its status, or a redirect.
+ViewResult = str | tuple[str, int] | Response

@@ -71,7 +71,9 @@ def register_errorhandlers(app: Flask) -> None:
 
     def handle_csrf(error: CSRFError) -> tuple[str, int]:
         db.session.rollback()
-        return render_error(400, _l("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và thử lại."))
+        return render_error(
+            400, _l("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và thử lại.")
+        )
 
     def handle_domain(error: DomainError) -> tuple[str, int]:
         db.session.rollback()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
@@ -15,6 +15,8 @@ DATETIME_PATTERN = "dd/MM/yyyy HH:mm"
 def select_locale() -> str:
     """The signed-in user's language, else the session's, else Vietnamese."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return str(current_user.locale)
     chosen = session.get("locale")

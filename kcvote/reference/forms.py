@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
@@ -20,7 +20,9 @@ class RegionForm(FlaskForm):
 class ProvinceForm(FlaskForm):
     code = StringField(_l("Mã"), validators=[DataRequired(REQUIRED), Length(max=32), CODE])
     name = StringField(_l("Tên tỉnh, thành phố"), validators=[DataRequired(REQUIRED), Length(max=120)])
-    kind = SelectField(_l("Loại"), choices=[("tỉnh", _l("tỉnh")), ("thành phố", _l("thành phố"))])
+    kind = SelectField(
+        _l("Loại"), choices=[SelectChoice("tỉnh", _l("tỉnh")), SelectChoice("thành phố", _l("thành phố"))]
+    )
     region_id = SelectField(_l("Vùng"), coerce=int, validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Lưu"))
 

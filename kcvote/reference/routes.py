@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from kcvote.accounts.rules import can_edit_reference_data
-from kcvote.core.auth import require
+from kcvote.core.auth import ViewResult, require
 from kcvote.core.errors import DomainError
 from kcvote.extensions import db
 from kcvote.reference import services
@@ -49,7 +50,7 @@ def index() -> str:
     return render_template("reference/index.html", regions=regions, provinces=provinces, levels=levels, groups=groups)
 
 
-def _save_or_error(form: Any, title: str, save: Any) -> Response | tuple[str, int]:
+def _save_or_error(form: Any, title: str, save: Any) -> ViewResult:
     if not form.validate_on_submit():
         return _form_page(form, title, 422 if form.is_submitted() else 200)
     try:
@@ -64,7 +65,7 @@ def _save_or_error(form: Any, title: str, save: Any) -> Response | tuple[str, in
 @bp.route("/regions/new", methods=["GET", "POST"])
 @bp.route("/regions/<int:region_id>", methods=["GET", "POST"])
 @require(can_edit_reference_data)
-def region(region_id: int | None = None) -> Response | tuple[str, int]:
+def region(region_id: int | None = None) -> ViewResult:
     """Add or edit a region."""
     obj = _get_or_404(Region, region_id) if region_id else None
     form = RegionForm(obj=obj)
@@ -78,16 +79,23 @@ def region(region_id: int | None = None) -> Response | tuple[str, int]:
 
 @bp.route("/provinces/<int:province_id>", methods=["GET", "POST"])
 @require(can_edit_reference_data)
-def province(province_id: int) -> Response | tuple[str, int]:
+def province(province_id: int) -> ViewResult:
     """Edit a province (code, name, kind, region)."""
     obj = _get_or_404(Province, province_id)
     form = ProvinceForm(obj=obj)
-    form.region_id.choices = [(r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.sort_order))]
+    form.region_id.choices = [
+        SelectChoice(r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.sort_order))
+    ]
 
     def save() -> None:
         region = _get_or_404(Region, form.region_id.data)
         services.save_province(
-            actor=current_user, province=obj, code=form.code.data, name=form.name.data, region=region, kind=form.kind.data
+            actor=current_user,
+            province=obj,
+            code=form.code.data,
+            name=form.name.data,
+            region=region,
+            kind=form.kind.data,
         )
 
     return _save_or_error(form, _("Sửa tỉnh, thành phố"), save)
@@ -96,7 +104,7 @@ def province(province_id: int) -> Response | tuple[str, int]:
 @bp.route("/levels/new", methods=["GET", "POST"])
 @bp.route("/levels/<int:level_id>", methods=["GET", "POST"])
 @require(can_edit_reference_data)
-def level(level_id: int | None = None) -> Response | tuple[str, int]:
+def level(level_id: int | None = None) -> ViewResult:
     """Add or edit a contest level."""
     obj = _get_or_404(Level, level_id) if level_id else None
     form = LevelForm(obj=obj)
@@ -113,7 +121,7 @@ def level(level_id: int | None = None) -> Response | tuple[str, int]:
 @bp.route("/groups/new", methods=["GET", "POST"])
 @bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
 @require(can_edit_reference_data)
-def product_group(group_id: int | None = None) -> Response | tuple[str, int]:
+def product_group(group_id: int | None = None) -> ViewResult:
     """Add or edit a product group."""
     obj = _get_or_404(ProductGroup, group_id) if group_id else None
     form = ProductGroupForm(obj=obj)

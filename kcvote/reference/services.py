@@ -81,15 +81,15 @@ def seed_reference_data(csv_path: Path = PROVINCES_CSV) -> SeedReport:
             name = row["name"].strip()
             if name in known:
                 continue
-            region = regions_by_name.get(row["region"].strip())
-            if region is None:
+            province_region = regions_by_name.get(row["region"].strip())
+            if province_region is None:
                 raise DomainError(_l("Vùng không xác định: %(region)s", region=row["region"]))
             db.session.add(
                 Province(
                     code=province_code(name),
                     name=name,
                     kind=row["kind"].strip(),
-                    region=region,
+                    region=province_region,
                     merged_from=(row.get("merged_from") or "").strip(),
                     sort_order=order,
                 )
@@ -151,9 +151,7 @@ def save_province(*, actor: User, province: Province, code: str, name: str, regi
     _unique(Province, "name", name, province.id, _l("Tên tỉnh %(name)s đã tồn tại.", name=name))
     province.code, province.name, province.region, province.kind = code, name, region, kind.strip()
     db.session.flush()
-    audit.record(
-        "reference.province_saved", actor_id=actor.id, obj=province, code=code, name=name, region=region.code
-    )
+    audit.record("reference.province_saved", actor_id=actor.id, obj=province, code=code, name=name, region=region.code)
     return province
 
 
@@ -170,7 +168,9 @@ def save_level(*, actor: User, level: Level | None, code: str, name: str, rank: 
         db.session.add(level)
     level.code, level.name, level.rank = code, name, rank
     db.session.flush()
-    audit.record("reference.level_saved", actor_id=actor.id, obj=level, code=code, name=name, rank=rank, created=created)
+    audit.record(
+        "reference.level_saved", actor_id=actor.id, obj=level, code=code, name=name, rank=rank, created=created
+    )
     return level
 
 
@@ -190,6 +190,12 @@ def save_product_group(
     group.number, group.code, group.name, group.active = number, code, name, active
     db.session.flush()
     audit.record(
-        "reference.product_group_saved", actor_id=actor.id, obj=group, code=code, name=name, active=active, created=created
+        "reference.product_group_saved",
+        actor_id=actor.id,
+        obj=group,
+        code=code,
+        name=name,
+        active=active,
+        created=created,
     )
     return group
