@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bs4 import BeautifulSoup  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from werkzeug.security import check_password_hash, generate_password_hash  # noqa: E402
+from bs4 import BeautifulSoup
+from flask_migrate import upgrade
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from kcvote import create_app  # noqa: E402
-from kcvote.accounts import services  # noqa: E402
-from kcvote.accounts.enums import Role  # noqa: E402
-from kcvote.extensions import db  # noqa: E402
+from kcvote import create_app
+from kcvote.accounts import services
+from kcvote.accounts.enums import Role
+from kcvote.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 README = Path(__file__).resolve().parent / "README.md"
