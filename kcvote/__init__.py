@@ -39,6 +39,9 @@ def load_config(app: Flask, config: Config | dict[str, Any] | None) -> None:
     app.config.from_object(base)
     if isinstance(config, dict):
         app.config.update(config)
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        # Several instances must share the counters, or each would allow the full limit.
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     app.instance_path = app.config["INSTANCE_DIR"]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_FIX_X_FOR"]:
