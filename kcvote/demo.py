@@ -20,25 +20,29 @@ class DemoUser:
 
 
 DEMO_USERS = [
-    DemoUser("admin@kcvote.local", "Trần Thị Quản Trị", Role.ADMIN, "Cục Khuyến công", "Quản trị hệ thống"),
+    DemoUser("admin@demo.kcvote.vn", "Trần Thị Quản Trị", Role.ADMIN, "Cục Khuyến công", "Quản trị hệ thống"),
     DemoUser(
-        "organizer@kcvote.local",
+        "organizer@demo.kcvote.vn",
         "Nguyễn Văn Tổ Chức",
         Role.ORGANIZER,
         "Sở Công Thương Thái Nguyên",
         "Phó Giám đốc Trung tâm Khuyến công",
     ),
     DemoUser(
-        "juror@kcvote.local", "Lê Thị Giám Khảo", Role.JUROR, "Trường Đại học Kỹ thuật Công nghiệp", "Giảng viên chính"
+        "juror@demo.kcvote.vn",
+        "Lê Thị Giám Khảo",
+        Role.JUROR,
+        "Trường Đại học Kỹ thuật Công nghiệp",
+        "Giảng viên chính",
     ),
     DemoUser(
-        "council@kcvote.local",
+        "council@demo.kcvote.vn",
         "Phạm Văn Hội Đồng",
         Role.COUNCIL_MEMBER,
         "Hội đồng xét tặng cấp tỉnh",
         "Thư ký hội đồng",
     ),
-    DemoUser("facility@kcvote.local", "Hoàng Thị Cơ Sở", Role.FACILITY, "Hợp tác xã Chè La Bằng", "Giám đốc"),
+    DemoUser("facility@demo.kcvote.vn", "Hoàng Thị Cơ Sở", Role.FACILITY, "Hợp tác xã Chè La Bằng", "Giám đốc"),
 ]
 
 

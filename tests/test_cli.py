@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from kcvote.accounts.models import User
+from kcvote.demo import DEMO_PASSWORD, DEMO_USERS
 from kcvote.reference.models import Province
+from tests.conftest import post_form
 
 
 def test_seed_is_idempotent(app, db) -> None:
@@ -26,13 +28,19 @@ def test_demo_creates_one_user_per_role_once(app, db) -> None:
     assert "+5 users" in first.output
     assert "+0 users" in second.output
     for email in (
-        "admin@kcvote.local",
-        "organizer@kcvote.local",
-        "juror@kcvote.local",
-        "council@kcvote.local",
-        "facility@kcvote.local",
+        "admin@demo.kcvote.vn",
+        "organizer@demo.kcvote.vn",
+        "juror@demo.kcvote.vn",
+        "council@demo.kcvote.vn",
+        "facility@demo.kcvote.vn",
     ):
         assert email in second.output
+    client = app.test_client()
+    for demo_user in DEMO_USERS:
+        data = {"email": demo_user.email, "password": DEMO_PASSWORD}
+        response = post_form(client, "/account/login", data, token_from="/account/login")
+        assert (demo_user.email, response.status_code) == (demo_user.email, 302)
+        post_form(client, "/account/logout")
     roles = sorted(r for u in db.session.scalars(select(User)) for r in u.role_names)
     assert roles == ["admin", "council_member", "facility", "juror", "organizer"]
 
@@ -62,4 +70,9 @@ def test_create_user_refuses_weak_password_and_duplicates(app, db) -> None:
     )
     assert again.exit_code != 0
     assert "đã được đăng ký" in again.output
+    local = runner.invoke(
+        args=["kcvote", "create-user", "b@kcvote.local", "--role", "juror", "--password", "mot-hai-ba-bon"]
+    )
+    assert local.exit_code != 0
+    assert "Địa chỉ email không hợp lệ." in local.output
     assert db.session.scalar(select(func.count(User.id))) == 1

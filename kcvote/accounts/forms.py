@@ -80,7 +80,10 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = email_field()
+    # No format check on sign-in: an existing account signs in with whatever address it has.
+    email = StringField(
+        _l("Email"), validators=[DataRequired(REQUIRED), Length(max=254)], render_kw={"autocomplete": "email"}
+    )
     password = PasswordField(
         _l("Mật khẩu"), validators=[DataRequired(REQUIRED)], render_kw={"autocomplete": "current-password"}
     )

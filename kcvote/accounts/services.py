@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -36,6 +37,15 @@ def _check_password_policy(password: str, email: str, min_length: int) -> None:
         raise DomainError(problems[0])
 
 
+def valid_email(email: str) -> str:
+    """The normalised (lower-cased) address. :raise DomainError: when it is not a usable address."""
+    try:
+        checked = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise DomainError(_l("Địa chỉ email không hợp lệ.")) from None
+    return str(checked.normalized).lower()
+
+
 def get_user_by_email(email: str) -> User | None:
     """The user with this e-mail (case-insensitive), or None."""
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
@@ -53,6 +63,7 @@ def register_facility_user(
     When the e-mail is already registered nothing is created and ``created`` is False, so the
     caller can tell the owner by mail without revealing to the visitor that the account exists.
     """
+    email = valid_email(email)
     existing = get_user_by_email(email)
     if existing is not None:
         return existing, False
@@ -128,6 +139,7 @@ def invite_user(
     """Invite a staff member (or give an existing user the role). Returns (user, created)."""
     if not rules.can_invite(actor, role):
         raise NotAllowed(_l("Bạn không được mời người dùng với vai trò này."))
+    email = valid_email(email)
     user = get_user_by_email(email)
     created = user is None
     if user is None:
@@ -277,6 +289,7 @@ def reactivate_user(*, actor: User, user: User) -> None:
 
 def create_user(*, email: str, name: str, password: str, role: Role, min_length: int = 10) -> User:
     """Operator command: create a confirmed, active user with one global role."""
+    email = valid_email(email)
     if get_user_by_email(email) is not None:
         raise DomainError(_l("Email %(email)s đã được đăng ký.", email=email))
     _check_password_policy(password, email, min_length)
