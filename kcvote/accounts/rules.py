@@ -25,7 +25,7 @@ def can_manage_users(user: Any) -> bool:
 def invitable_roles(user: Any) -> list[Role]:
     """Roles ``user`` may invite people into: admins any staff role, organizers jurors and council."""
     if is_admin(user):
-        return [Role.ADMIN, Role.ORGANIZER, Role.JUROR, Role.COUNCIL_MEMBER]
+        return [Role.JUROR, Role.COUNCIL_MEMBER, Role.ORGANIZER, Role.ADMIN]
     if _signed_in(user) and user.holds(Role.ORGANIZER):
         return [Role.JUROR, Role.COUNCIL_MEMBER]
     return []

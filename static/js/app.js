@@ -6,3 +6,11 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// After a failed submit, put the keyboard focus on the first field with an error.
+document.addEventListener("DOMContentLoaded", function () {
+  var invalid = document.querySelector(".is-invalid");
+  if (invalid) {
+    invalid.focus();
+  }
+});
