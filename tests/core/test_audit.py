@@ -99,3 +99,33 @@ def test_orm_refuses_to_modify_audit_rows(db) -> None:
     with pytest.raises(RuntimeError, match="append-only"):
         db.session.flush()
     db.session.rollback()
+
+
+def test_concurrent_appends_on_postgresql_keep_one_chain(app, db) -> None:
+    """Writers in parallel transactions must not fork the chain (advisory lock + unique prev_hash)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers itself; this checks PostgreSQL's advisory lock")
+    import threading
+
+    barrier = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                for i in range(10):
+                    audit.record("test.concurrent", writer=n, i=i)
+                    db.session.commit()
+                db.session.remove()
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    report = verify_chain()
+    assert (report.ok, report.rows) == (True, 40)
