@@ -108,13 +108,24 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per domain."""
     from kcvote.accounts.admin_routes import bp as admin_bp
     from kcvote.accounts.routes import bp as accounts_bp
+    from kcvote.contests.routes import bp as contests_bp
+    from kcvote.entries.routes import bp as entries_bp
+    from kcvote.entries.screening_routes import bp as screening_bp
+    from kcvote.facilities.routes import bp as facilities_bp
     from kcvote.public.routes import bp as public_bp
     from kcvote.reference.routes import bp as reference_bp
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(reference_bp)
+    for blueprint in (
+        public_bp,
+        accounts_bp,
+        admin_bp,
+        reference_bp,
+        facilities_bp,
+        contests_bp,
+        entries_bp,
+        screening_bp,
+    ):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -127,7 +138,9 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters for dates and numbers, and the permission predicates templates may ask."""
     from kcvote.accounts import rules
+    from kcvote.contests import rules as contest_rules
     from kcvote.core.i18n import fmt_date, fmt_datetime, fmt_number, select_locale
+    from kcvote.facilities import rules as facility_rules
 
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
@@ -135,7 +148,12 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _inject() -> dict[str, Any]:
-        return {"rules": rules, "current_locale": select_locale()}
+        return {
+            "rules": rules,
+            "contest_rules": contest_rules,
+            "facility_rules": facility_rules,
+            "current_locale": select_locale(),
+        }
 
 
 def register_cli(app: Flask) -> None:

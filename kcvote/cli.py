@@ -32,12 +32,14 @@ def seed() -> None:
 @kcvote_cli.command("demo")
 def demo() -> None:
     """Load demo data (one user per role) and print the demo logins."""
-    from kcvote.demo import DEMO_PASSWORD, load_demo_users
+    from kcvote.demo import DEMO_PASSWORD, load_demo_round, load_demo_users
 
     rows = load_demo_users()
     db.session.commit()
+    round_, entries = load_demo_round()
+    db.session.commit()
     created = sum(1 for _, was_created in rows if was_created)
-    click.echo(f"Demo data: +{created} users.")
+    click.echo(f"Demo data: +{created} users, +{entries} entries" + (f" in round {round_.id}." if round_ else "."))
     click.echo("")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
     for user, _ in rows:
@@ -73,6 +75,29 @@ def create_user(email: str, role: str, name: str | None, password: str) -> None:
         raise click.ClickException(str(error.message)) from None
     db.session.commit()
     click.echo(f"Created user {user.id} {user.email} with role {role}.")
+
+
+rounds_cli = AppGroup("rounds", help="Selection rounds.")
+kcvote_cli.add_command(rounds_cli)
+
+
+@rounds_cli.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def rounds_list(fmt: str) -> None:
+    """Every round with its id, name, level, year, state and entry count."""
+    import json
+
+    from kcvote.contests.queries import round_summary
+    from kcvote.entries.queries import rounds_with_entry_counts
+
+    records = [round_summary(r, n) for r, n in rounds_with_entry_counts()]
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    for rec in records:
+        click.echo(
+            f"{rec['id']:>5}  {rec['year']}  {rec['state']:<10} {rec['entry_count']:>5}  {rec['level']}: {rec['name']}"
+        )
 
 
 audit_cli = AppGroup("audit", help="The hash-chained audit log.")

@@ -1,11 +1,17 @@
-"""Demo data for `make run`: one user per role (later issues add rounds and entries)."""
+"""Demo data for `make run`: one user per role, and an open provincial round with ~40 entries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from kcvote.accounts import services as account_services
 from kcvote.accounts.enums import Role
+from kcvote.accounts.models import User
+from kcvote.contests.models import Round
+from kcvote.extensions import db
+from kcvote.facilities import services as facility_services
 
 DEMO_PASSWORD = "kcvote-demo-2026"
 
@@ -58,3 +64,179 @@ def load_demo_users() -> list[tuple[DemoUser, bool]]:
             user.organization, user.job_title = demo.organization, demo.job_title
         result.append((demo, existing is None))
     return result
+
+
+# --- an open provincial round with ~40 entries (make run) ------------------------------------
+
+DEMO_ROUND_NAME = "Bình chọn sản phẩm công nghiệp nông thôn tiêu biểu tỉnh Thái Nguyên năm {year}"
+
+# (facility, legal form, commune/ward, product, group number)
+DEMO_ENTRIES: list[tuple[str, str, str, str, int]] = [
+    ("Hợp tác xã Chè La Bằng", "cooperative", "xã La Bằng", "Chè xanh La Bằng đặc biệt", 2),
+    ("Hợp tác xã Chè Tân Cương Hoàng Bình", "cooperative", "phường Tân Cương", "Chè móc câu Tân Cương", 2),
+    ("Hộ kinh doanh Nguyễn Văn Thắng", "household", "xã Phúc Xuân", "Chè búp tôm nõn Phúc Xuân", 2),
+    ("Công ty TNHH Chè Hảo Đạt", "sme", "xã Tân Cương", "Hồng trà Hảo Đạt", 2),
+    ("Hợp tác xã Nông nghiệp Yên Đổ", "cooperative", "xã Phú Lương", "Miến dong Yên Đổ", 2),
+    ("Tổ hợp tác Bánh chưng Bờ Đậu", "cooperative_group", "xã Phú Lương", "Bánh chưng Bờ Đậu", 2),
+    ("Hộ kinh doanh Lê Thị Hoa", "household", "phường Phổ Yên", "Gạo nếp vải Phú Bình", 2),
+    ("Hợp tác xã Mỳ gạo Hùng Sơn", "cooperative", "xã Đại Từ", "Mỳ gạo Hùng Sơn", 2),
+    ("Công ty Cổ phần Thực phẩm Thái Hưng", "sme", "phường Gia Sàng", "Giò lụa Thái Hưng", 2),
+    ("Hợp tác xã Mật ong Võ Nhai", "cooperative", "xã Võ Nhai", "Mật ong rừng Võ Nhai", 2),
+    ("Hợp tác xã Miến Việt Cường", "cooperative", "xã Bộc Bố", "Miến dong Bắc Kạn", 2),
+    ("Hộ kinh doanh Triệu Thị Mai", "household", "xã Chợ Đồn", "Tương nếp Chợ Đồn", 2),
+    ("Hợp tác xã Rượu men lá Nà Phặc", "cooperative", "xã Nà Phặc", "Rượu men lá Nà Phặc", 2),
+    ("Công ty TNHH Nấm Hương Ba Bể", "sme", "xã Ba Bể", "Nấm hương rừng sấy khô", 2),
+    ("Hợp tác xã Đan lát Phú Bình", "cooperative", "xã Phú Bình", "Giỏ mây tre đan xuất khẩu", 1),
+    ("Hộ kinh doanh Đàm Văn Lực", "household", "xã Định Hóa", "Chổi chít Định Hóa", 1),
+    ("Tổ hợp tác Thêu thổ cẩm Tày", "cooperative_group", "xã Định Hóa", "Túi thổ cẩm thêu tay người Tày", 1),
+    ("Hợp tác xã Gốm Tân Thành", "cooperative", "xã Tân Thành", "Bình gốm men lam", 1),
+    ("Công ty TNHH Mỹ nghệ Gỗ Đồng Hỷ", "sme", "xã Đồng Hỷ", "Khay trà gỗ nghiến chạm khắc", 1),
+    ("Hộ kinh doanh Hoàng Văn Nam", "household", "xã Na Rì", "Đàn tính dân tộc Tày", 1),
+    ("Hợp tác xã Dệt Bản Hon", "cooperative", "xã Bản Hon", "Khăn dệt thổ cẩm Bản Hon", 1),
+    ("Tổ hợp tác Nón lá Phú Thịnh", "cooperative_group", "xã Phú Thịnh", "Nón lá bài thơ", 1),
+    ("Hộ kinh doanh Ma Thị Lan", "household", "xã Bạch Thông", "Vòng tay bạc chạm hoa văn", 1),
+    ("Hợp tác xã Tre trúc Đại Từ", "cooperative", "xã Đại Từ", "Bộ ống hút tre tự nhiên", 1),
+    ("Công ty Cổ phần Cơ khí Sông Công", "sme", "phường Sông Công", "Máy sao chè quay tay cải tiến", 3),
+    ("Công ty TNHH Cơ khí Gia Sàng", "sme", "phường Gia Sàng", "Máy vò chè mini", 3),
+    ("Hộ kinh doanh Dương Văn Tùng", "household", "xã Phổ Yên", "Dao rèn thủ công Phổ Yên", 3),
+    ("Hợp tác xã Cơ khí nông nghiệp Phú Bình", "cooperative", "xã Phú Bình", "Máy tuốt lúa đạp chân", 3),
+    ("Công ty TNHH Thiết bị Tân Long", "sme", "xã Tân Long", "Lò sấy nông sản dùng sinh khối", 3),
+    ("Hộ kinh doanh Trần Văn Đức", "household", "xã Đồng Hỷ", "Cày cải tiến kéo tay", 3),
+    ("Công ty TNHH Khuôn mẫu Thái Nguyên", "sme", "phường Phan Đình Phùng", "Khuôn ép bánh gạo", 3),
+    ("Hợp tác xã Rèn Phúc Sen", "cooperative", "xã Quảng Hòa", "Dao quắm rèn Phúc Sen", 3),
+    ("Công ty TNHH Gạch không nung Đại Việt", "sme", "phường Phổ Yên", "Gạch không nung xi măng cốt liệu", 4),
+    ("Hợp tác xã Dược liệu Thần Sa", "cooperative", "xã Thần Sa", "Cao cà gai leo", 4),
+    ("Hộ kinh doanh Nông Thị Hạnh", "household", "xã Ba Bể", "Xà phòng thảo mộc bồ hòn", 4),
+    ("Công ty TNHH Phân bón hữu cơ Xanh", "sme", "xã Đại Từ", "Phân bón hữu cơ vi sinh từ bã chè", 4),
+    ("Hợp tác xã Tinh dầu Quế Pác Nặm", "cooperative", "xã Pác Nặm", "Tinh dầu quế nguyên chất", 4),
+    ("Tổ hợp tác Hương trầm Yên Lạc", "cooperative_group", "xã Yên Lạc", "Hương nén trầm tự nhiên", 4),
+    ("Công ty TNHH Bao bì Sinh thái", "sme", "phường Túc Duyên", "Bao bì giấy từ bã mía", 4),
+    ("Hộ kinh doanh Lục Văn Sinh", "household", "xã Ngân Sơn", "Nến sáp ong rừng", 4),
+]
+
+DEMO_DESCRIPTION = {
+    "materials": "Nguyên liệu chính thu mua tại địa phương (trên 80%), có hợp đồng bao tiêu với các hộ dân.",
+    "process": "Sơ chế – chế biến – hoàn thiện – đóng gói; kiểm tra chất lượng ở từng công đoạn.",
+    "capacity": "Sản lượng khoảng 12.000 sản phẩm/năm; 15 lao động thường xuyên, 30 lao động thời vụ.",
+    "markets": "Tiêu thụ trong tỉnh và các tỉnh phía Bắc; bán qua cửa hàng OCOP và sàn thương mại điện tử.",
+    "price": "150.000 – 450.000 đồng/sản phẩm",
+    "distinctive": "Giữ kỹ thuật truyền thống của địa phương, mẫu mã được cải tiến, bao bì thân thiện môi trường.",
+}
+
+
+def load_demo_round() -> tuple[Round | None, int]:
+    """The open provincial round with ~40 entries and generated photos. Returns (round, entries added)."""
+    from kcvote.contests import services as contest_services
+    from kcvote.core.clock import add_days, today_vn
+    from kcvote.core.images import demo_photo
+    from kcvote.entries import services as entry_services
+    from kcvote.entries.enums import DocumentKind, EntryStatus, PhotoKind
+    from kcvote.facilities.enums import LegalForm
+    from kcvote.facilities.models import Facility, FacilityMember
+    from kcvote.reference.models import Level, ProductGroup, Province
+
+    today = today_vn()
+    name = DEMO_ROUND_NAME.format(year=today.year)
+    if db.session.scalar(select(Round.id).where(Round.name == name)) is not None:
+        return None, 0
+    organizer = account_services.get_user_by_email("organizer@demo.kcvote.vn")
+    facility_user = account_services.get_user_by_email("facility@demo.kcvote.vn")
+    level = db.session.scalar(select(Level).where(Level.code == "tinh"))
+    province = db.session.scalar(select(Province).where(Province.name == "Thái Nguyên"))
+    if organizer is None or facility_user is None or level is None or province is None:
+        raise RuntimeError("Load reference data (kcvote seed) and demo users first.")
+    groups = db.session.scalars(select(ProductGroup).order_by(ProductGroup.number)).all()
+    settings = contest_services.RoundSettings(
+        name=name,
+        level=level,
+        year=today.year,
+        groups=groups,
+        scope_province=province,
+        code_prefix="TN",
+        registration_opens_on=add_days(today, -20),
+        registration_deadline=add_days(today, 25),
+        judging_starts_on=add_days(today, 35),
+        judging_ends_on=add_days(today, 45),
+    )
+    round_ = contest_services.create_round(actor=organizer, settings=settings)
+    contest_services.open_round(actor=organizer, round_=round_)
+    by_number = {g.number: g for g in groups}
+    registration_pdf = _demo_pdf()
+    added = 0
+    for index, (facility_name, legal_form, commune, product_name, group_number) in enumerate(DEMO_ENTRIES):
+        # The demo facility account acts for the first facility; the others get members of their own.
+        user = facility_user if index == 0 else _demo_member(index, facility_name)
+        facility = db.session.scalar(select(Facility).join(FacilityMember).where(FacilityMember.user_id == user.id))
+        if facility is None:
+            facility = facility_services.save_facility(
+                actor=user,
+                facility=None,
+                name=facility_name,
+                legal_form=LegalForm(legal_form),
+                registration_no=f"46{index:08d}",
+                province=province,
+                address=f"{commune}, tỉnh Thái Nguyên",
+                phone=f"0208 3{index:02d} 456",
+                email="",
+                representative=user.name,
+            )
+        entry = entry_services.register_entry(
+            actor=user, round_=round_, group=by_number[group_number], product_name=product_name
+        )
+        if index == 0:
+            added += 1
+            continue  # the demo facility's own entry stays a draft to try the dossier pages
+        entry_services.save_dossier(actor=user, entry=entry, fields={**DEMO_DESCRIPTION, "declaration_accepted": True})
+        for view, kind in enumerate((PhotoKind.FRONT, PhotoKind.SIDE, PhotoKind.TOP)):
+            entry_services.add_photo(
+                actor=user, entry=entry, data=demo_photo(product_name, seed=index, view=view), kind=kind
+            )
+        entry_services.add_document(
+            actor=user, entry=entry, data=registration_pdf, kind=DocumentKind.BUSINESS_REGISTRATION
+        )
+        if index % 9 == 4:
+            added += 1
+            continue  # a few drafts still being prepared
+        entry_services.submit_entry(actor=user, entry=entry)
+        if index % 3 == 0:
+            entry_services.accept_entry(actor=organizer, entry=entry)
+        elif index % 13 == 2:
+            entry_services.request_completion(
+                actor=organizer, entry=entry, message="Bổ sung giấy chứng nhận an toàn thực phẩm còn hiệu lực."
+            )
+        assert entry.status != EntryStatus.WITHDRAWN
+        added += 1
+    return round_, added
+
+
+def _demo_member(index: int, facility_name: str) -> User:
+    email = f"coso{index:02d}@demo.kcvote.vn"
+    user = account_services.get_user_by_email(email)
+    if user is None:
+        user = account_services.create_user(
+            email=email, name=f"Đại diện {facility_name}", password=DEMO_PASSWORD, role=Role.FACILITY
+        )
+    return user
+
+
+def _demo_pdf() -> bytes:
+    """A small, valid one-page PDF standing in for a scanned business registration."""
+    content = b"BT /F1 18 Tf 72 760 Td (Giay chung nhan dang ky kinh doanh - ban sao) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -45,3 +45,122 @@ def make_user(*roles: Role | str, **kwargs: Any) -> User:
     user = UserFactory(roles=list(roles), **kwargs)
     db.session.commit()
     return user
+
+
+# --- rounds, facilities, entries ------------------------------------------------------------
+
+
+def jpeg_bytes(width: int = 640, height: int = 480, color: tuple[int, int, int] = (180, 60, 40)) -> bytes:
+    """A real JPEG photo for upload tests."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+def make_round(
+    organizer: User | None = None,
+    *,
+    level_code: str = "tinh",
+    province_name: str = "Thái Nguyên",
+    opens_in: int = -5,
+    deadline_in: int = 20,
+    open_it: bool = True,
+    name: str = "Bình chọn sản phẩm CNNT tiêu biểu tỉnh Thái Nguyên 2025",
+    year: int = 2025,
+) -> Any:
+    """A provincial round with all four groups, opened unless ``open_it`` is False (needs seeded data)."""
+    from sqlalchemy import select
+
+    from kcvote.contests import services
+    from kcvote.core.clock import add_days, today_vn
+    from kcvote.reference.models import Level, ProductGroup, Province, Region
+
+    organizer = organizer or make_user(Role.ORGANIZER)
+    level = db.session.scalar(select(Level).where(Level.code == level_code))
+    today = today_vn()
+    settings = services.RoundSettings(
+        name=name,
+        level=level,
+        year=year,
+        groups=db.session.scalars(select(ProductGroup).order_by(ProductGroup.number)).all(),
+        scope_province=db.session.scalar(select(Province).where(Province.name == province_name)),
+        scope_region=db.session.scalar(select(Region).where(Region.code == "bac")),
+        scope_commune="xã La Bằng" if level_code == "xa" else "",
+        code_prefix="TN",
+        registration_opens_on=add_days(today, opens_in),
+        registration_deadline=add_days(today, deadline_in),
+    )
+    round_ = services.create_round(actor=organizer, settings=settings)
+    if open_it:
+        services.open_round(actor=organizer, round_=round_)
+    db.session.commit()
+    return round_
+
+
+def make_facility(user: User | None = None, *, name: str = "Hợp tác xã Chè La Bằng", number: str | None = None) -> Any:
+    """A facility with ``user`` (a new facility user by default) as its member."""
+    from sqlalchemy import select
+
+    from kcvote.facilities import services
+    from kcvote.facilities.enums import LegalForm
+    from kcvote.reference.models import Province
+
+    user = user or make_user(Role.FACILITY)
+    facility = services.save_facility(
+        actor=user,
+        facility=None,
+        name=name,
+        legal_form=LegalForm.COOPERATIVE,
+        registration_no=number or f"46{user.id:08d}",
+        province=db.session.scalar(select(Province).where(Province.name == "Thái Nguyên")),
+        address="xã La Bằng, tỉnh Thái Nguyên",
+        phone="0208 3123 456",
+        email="",
+        representative=user.name,
+    )
+    db.session.commit()
+    return facility
+
+
+DOSSIER = {
+    "contact_name": "Hoàng Thị Lan",
+    "contact_phone": "0912 345 678",
+    "materials": "Búp chè tươi trồng tại xã La Bằng",
+    "process": "Hái – héo – vò – sao – đóng gói",
+    "capacity": "5 tấn/năm",
+    "markets": "Hà Nội, Thái Nguyên",
+    "price": "400.000 đồng/kg",
+    "distinctive": "Chè trồng dưới chân núi Tam Đảo",
+    "declaration_accepted": True,
+}
+
+
+def make_entry(
+    round_: Any, user: User, *, product_name: str = "Chè xanh La Bằng", group_number: int = 2, complete: bool = False
+) -> Any:
+    """A draft entry of ``user``'s facility; with ``complete`` its dossier has everything to submit."""
+    from sqlalchemy import select
+
+    from kcvote.entries import services
+    from kcvote.entries.enums import DocumentKind, PhotoKind
+    from kcvote.reference.models import ProductGroup
+
+    group = db.session.scalar(select(ProductGroup).where(ProductGroup.number == group_number))
+    entry = services.register_entry(actor=user, round_=round_, group=group, product_name=product_name)
+    if complete:
+        services.save_dossier(actor=user, entry=entry, fields=DOSSIER)
+        for kind in (PhotoKind.FRONT, PhotoKind.SIDE, PhotoKind.TOP):
+            services.add_photo(actor=user, entry=entry, data=jpeg_bytes(), kind=kind)
+        services.add_document(actor=user, entry=entry, data=MINIMAL_PDF, kind=DocumentKind.BUSINESS_REGISTRATION)
+    db.session.commit()
+    return entry

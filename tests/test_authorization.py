@@ -2,7 +2,12 @@
 
 Adding a route without a row here fails ``test_every_route_has_a_row``. Expected answers:
 ALLOW (served: 2xx, a redirect that is not to the sign-in page, or a 4xx about the input),
-LOGIN (redirected to sign in), DENY (403).
+LOGIN (redirected to sign in), DENY (403), HIDDEN (404: another facility's dossier or file, so that
+guessing ids reveals nothing).
+
+The world: the organizer created the round (so organises it); an entry of facility A (whose member
+is not one of the roles below) is submitted with photos and documents; the facility role acts for
+facility B. A juror sees nothing of dossiers before judging.
 """
 
 from __future__ import annotations
@@ -15,10 +20,10 @@ from flask import Flask
 
 from kcvote.accounts.enums import Role
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_user
+from tests.factories import make_entry, make_facility, make_round, make_user
 
 ROLES = ["anonymous", "admin", "organizer", "juror", "council_member", "facility"]
-ALLOW, LOGIN, DENY = "allow", "login", "deny"
+ALLOW, LOGIN, DENY, HIDDEN = "allow", "login", "deny", "hidden"
 
 
 def _expect(anonymous: str, admin: str, organizer: str, juror: str, council: str, facility: str) -> dict[str, str]:
@@ -29,6 +34,10 @@ PUBLIC = _expect(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW)
 SIGNED_IN = _expect(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW)
 ADMIN_ONLY = _expect(LOGIN, ALLOW, DENY, DENY, DENY, DENY)
 INVITERS = _expect(LOGIN, ALLOW, ALLOW, DENY, DENY, DENY)
+FACILITY_ONLY = _expect(LOGIN, DENY, DENY, DENY, DENY, ALLOW)
+OWNER_ONLY = _expect(LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)  # facility A's member is not in the table
+ROUND_ORGANIZERS = _expect(LOGIN, ALLOW, ALLOW, DENY, DENY, DENY)
+DOSSIER_READERS = _expect(LOGIN, ALLOW, ALLOW, HIDDEN, HIDDEN, HIDDEN)
 
 # (rule, method) -> expected answer per role
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
@@ -80,6 +89,50 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("/admin/reference/groups/new", "POST"): ADMIN_ONLY,
     ("/admin/reference/groups/<int:group_id>", "GET"): ADMIN_ONLY,
     ("/admin/reference/groups/<int:group_id>", "POST"): ADMIN_ONLY,
+    # facilities
+    ("/facility/", "GET"): FACILITY_ONLY,
+    ("/facility/", "POST"): FACILITY_ONLY,
+    ("/facility/members", "POST"): FACILITY_ONLY,
+    # entries: the facility's side
+    ("/my", "GET"): FACILITY_ONLY,
+    ("/rounds/<int:round_id>/register", "GET"): FACILITY_ONLY,
+    ("/rounds/<int:round_id>/register", "POST"): FACILITY_ONLY,
+    ("/entries/<int:entry_id>", "GET"): OWNER_ONLY,
+    ("/entries/<int:entry_id>/edit", "GET"): OWNER_ONLY,
+    ("/entries/<int:entry_id>/edit", "POST"): OWNER_ONLY,
+    ("/entries/<int:entry_id>/photos", "POST"): OWNER_ONLY,
+    ("/entries/<int:entry_id>/photos/<int:photo_id>/delete", "POST"): OWNER_ONLY,
+    ("/entries/<int:entry_id>/documents", "POST"): OWNER_ONLY,
+    ("/entries/<int:entry_id>/documents/<int:document_id>/delete", "POST"): OWNER_ONLY,
+    ("/entries/<int:entry_id>/submit", "POST"): OWNER_ONLY,
+    ("/entries/<int:entry_id>/withdraw", "POST"): OWNER_ONLY,
+    ("/entries/<int:entry_id>/reopen", "POST"): OWNER_ONLY,
+    ("/media/photos/<int:photo_id>/<variant>", "GET"): DOSSIER_READERS,
+    ("/media/documents/<int:document_id>", "GET"): DOSSIER_READERS,
+    # contests: organizers
+    ("/manage/rounds/", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/new", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/new", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/edit", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/edit", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/rubric", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/rubric", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/transition/<action>", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/copy", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/organizers", "POST"): ROUND_ORGANIZERS,
+    # screening: organizers of the round
+    ("/manage/rounds/<int:round_id>/entries", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/entries.xlsx", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/import", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/import", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/import/template.xlsx", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/nominate", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/nominate", "POST"): ROUND_ORGANIZERS,
+    ("/manage/entries/<int:entry_id>", "GET"): ROUND_ORGANIZERS,
+    ("/manage/entries/<int:entry_id>/accept", "POST"): ROUND_ORGANIZERS,
+    ("/manage/entries/<int:entry_id>/request-completion", "POST"): ROUND_ORGANIZERS,
+    ("/manage/entries/<int:entry_id>/reject", "POST"): ROUND_ORGANIZERS,
 }
 
 
@@ -112,6 +165,7 @@ def world(app: Flask, seeded: None) -> World:
     from sqlalchemy import select
 
     from kcvote.accounts import services
+    from kcvote.entries import services as entry_services
     from kcvote.extensions import db
     from kcvote.reference.models import Level, ProductGroup, Province, Region
 
@@ -119,7 +173,20 @@ def world(app: Flask, seeded: None) -> World:
     # A pending invitee (juror, no password yet) is the target of the user routes.
     target, _ = services.invite_user(actor=users["admin"], email="target@example.vn", name="Đích", role=Role.JUROR)
     db.session.commit()
+    round_ = make_round(users["organizer"])
+    owner = make_user(Role.FACILITY, email="owner-a@example.vn")
+    make_facility(owner, name="Cơ sở A")
+    make_facility(users["facility"], name="Cơ sở B")
+    entry = make_entry(round_, owner, complete=True)
+    entry_services.submit_entry(actor=owner, entry=entry)
+    db.session.commit()
     values = {
+        "round_id": round_.id,
+        "entry_id": entry.id,
+        "photo_id": entry.photos[0].id,
+        "document_id": entry.documents[0].id,
+        "variant": "thumb",
+        "action": "close",
         "user_id": target.id,
         "assignment_id": target.roles[0].id,
         "token": "not-a-valid-token",
@@ -150,6 +217,8 @@ def _outcome(response: Any) -> str:
         return LOGIN
     if response.status_code == 403:
         return DENY
+    if response.status_code == 404:
+        return HIDDEN
     if response.status_code in (200, 201, 204, 302, 303, 400, 401, 409, 413, 422):
         return ALLOW
     return f"unexpected {response.status_code}"

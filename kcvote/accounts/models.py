@@ -70,6 +70,14 @@ class User(UserMixin, TimestampMixin, Model):
                 return True
         return False
 
+    def has_global_role(self, role: Role) -> bool:
+        """True if the user holds ``role`` without a scope."""
+        return any(a.role == role and a.scope_type is None for a in self.roles)
+
+    def has_scoped_role(self, role: Role, scope_type: ScopeType, scope_id: int) -> bool:
+        """True if the user holds ``role`` for exactly this round or council."""
+        return any(a.role == role and a.scope_type == scope_type and a.scope_id == scope_id for a in self.roles)
+
     def holds(self, role: Role) -> bool:
         """True if the user holds ``role`` anywhere (globally or in any scope)."""
         return any(a.role == role for a in self.roles)

@@ -154,6 +154,22 @@ def invite_user(
     return user, created
 
 
+def invite_facility_member(*, actor: User, email: str, name: str, existing: User | None) -> tuple[User, bool]:
+    """Create (or reuse) an account with the facility role for a colleague. The caller checks
+    that ``actor`` may act for the facility. Returns (user, created)."""
+    if existing is not None and not existing.active:
+        raise DomainError(_l("Tài khoản %(email)s đã bị khoá; hãy mở khoá trước khi mời lại.", email=existing.email))
+    user = existing
+    if user is None:
+        user = User(invited_by_id=actor.id, locale="vi")
+        user.set_identity(name=name, email=email)
+        db.session.add(user)
+        db.session.flush()
+    audit.record("user.invited", actor_id=actor.id, obj=user, email=user.email, role=Role.FACILITY.value)
+    _add_role(actor=actor, user=user, role=Role.FACILITY, scope_type=None, scope_id=None)
+    return user, existing is None
+
+
 def accept_invitation(user: User, password: str, *, min_length: int = 10) -> None:
     """An invited person sets a password; their e-mail counts as confirmed."""
     _check_password_policy(password, user.email, min_length)

@@ -30,4 +30,4 @@ def require(predicate: Callable[[Any], bool]) -> Callable[[F], F]:
 
 
 # What a view may return: a page, a page with its status, or a redirect.
-ViewResult = str | tuple[str, int] | Response
+ViewResult = str | tuple[str, int] | Response | tuple[Response, int]

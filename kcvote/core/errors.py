@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -30,6 +31,12 @@ class NotAllowed(DomainError):
     status_code = 403
 
 
+class FileTooLarge(DomainError):
+    """An uploaded file is over its size limit."""
+
+    status_code = 413
+
+
 ERROR_TEXTS = {
     400: (_l("Yêu cầu không hợp lệ"), _l("Máy chủ không hiểu yêu cầu này.")),
     403: (_l("Không có quyền truy cập"), _l("Bạn không có quyền xem trang này.")),
@@ -51,16 +58,18 @@ ERROR_TEXTS = {
 }
 
 
-def render_error(code: int, detail: object = None) -> tuple[str, int]:
-    """Render the error page for ``code`` with an optional extra sentence."""
+def render_error(code: int, detail: object = None) -> tuple[Any, int]:
+    """Render the error page for ``code`` (JSON for clients that ask for it, e.g. uploads)."""
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=str(detail or text), status=code), code
     return render_template("errors/error.html", code=code, title=title, text=text, detail=detail), code
 
 
 def register_errorhandlers(app: Flask) -> None:
     """Attach handlers for HTTP errors, CSRF failures and domain errors."""
 
-    def handle_http(error: HTTPException) -> tuple[str, int] | HTTPException:
+    def handle_http(error: HTTPException) -> tuple[Any, int] | HTTPException:
         code = error.code or 500
         if code not in ERROR_TEXTS:
             return error
@@ -69,17 +78,17 @@ def register_errorhandlers(app: Flask) -> None:
             detail = _l("Giới hạn: %(limit)s.", limit=error.description)
         return render_error(code, detail)
 
-    def handle_csrf(error: CSRFError) -> tuple[str, int]:
+    def handle_csrf(error: CSRFError) -> tuple[Any, int]:
         db.session.rollback()
         return render_error(
             400, _l("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang và thử lại.")
         )
 
-    def handle_domain(error: DomainError) -> tuple[str, int]:
+    def handle_domain(error: DomainError) -> tuple[Any, int]:
         db.session.rollback()
         return render_error(error.status_code, error.message)
 
-    def handle_unexpected(error: Exception) -> tuple[str, int]:
+    def handle_unexpected(error: Exception) -> tuple[Any, int]:
         db.session.rollback()
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return render_error(500)

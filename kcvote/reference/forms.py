@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 
+from kcvote.reference.enums import ScopeKind
+
 REQUIRED = _l("Vui lòng nhập thông tin này.")
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Mã chỉ gồm chữ không dấu, số, gạch ngang hoặc gạch dưới."))
 
@@ -33,6 +35,15 @@ class LevelForm(FlaskForm):
     rank = IntegerField(
         _l("Thứ bậc (1 là thấp nhất)"),
         validators=[DataRequired(REQUIRED), NumberRange(1, 99, _l("Thứ bậc từ 1 đến 99."))],
+    )
+    scope = SelectField(
+        _l("Phạm vi của đợt bình chọn"),
+        choices=[
+            SelectChoice(ScopeKind.COMMUNE.value, _l("một xã")),
+            SelectChoice(ScopeKind.PROVINCE.value, _l("một tỉnh, thành phố")),
+            SelectChoice(ScopeKind.REGION.value, _l("một vùng")),
+            SelectChoice(ScopeKind.NATION.value, _l("toàn quốc")),
+        ],
     )
     submit = SubmitField(_l("Lưu"))
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kcvote.core.db import Model, TimestampMixin
+from kcvote.reference.enums import ScopeKind
 
 
 class Region(TimestampMixin, Model):
@@ -47,6 +48,10 @@ class Level(TimestampMixin, Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     rank: Mapped[int] = mapped_column(unique=True)
+    scope: Mapped[ScopeKind] = mapped_column(
+        Enum(ScopeKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=ScopeKind.PROVINCE,
+    )
 
 
 class ProductGroup(TimestampMixin, Model):

@@ -16,6 +16,7 @@ from kcvote.core.auth import ViewResult, require
 from kcvote.core.errors import DomainError
 from kcvote.extensions import db
 from kcvote.reference import services
+from kcvote.reference.enums import ScopeKind
 from kcvote.reference.forms import LevelForm, ProductGroupForm, ProvinceForm, RegionForm
 from kcvote.reference.models import Level, ProductGroup, Province, Region
 
@@ -113,7 +114,12 @@ def level(level_id: int | None = None) -> ViewResult:
         form,
         title,
         lambda: services.save_level(
-            actor=current_user, level=obj, code=form.code.data, name=form.name.data, rank=form.rank.data
+            actor=current_user,
+            level=obj,
+            code=form.code.data,
+            name=form.name.data,
+            rank=form.rank.data,
+            scope=ScopeKind(form.scope.data),
         ),
     )
 

@@ -16,6 +16,7 @@ from kcvote.core import audit
 from kcvote.core.errors import DomainError, NotAllowed
 from kcvote.core.text import fold
 from kcvote.extensions import db
+from kcvote.reference.enums import ScopeKind
 from kcvote.reference.models import Level, ProductGroup, Province, Region
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -27,10 +28,10 @@ REGIONS = [
     ("nam", "phía Nam"),
 ]
 LEVELS = [
-    ("xa", "Cấp xã", 1),
-    ("tinh", "Cấp tỉnh", 2),
-    ("khu-vuc", "Cấp khu vực", 3),
-    ("quoc-gia", "Cấp quốc gia", 4),
+    ("xa", "Cấp xã", 1, ScopeKind.COMMUNE),
+    ("tinh", "Cấp tỉnh", 2, ScopeKind.PROVINCE),
+    ("khu-vuc", "Cấp khu vực", 3, ScopeKind.REGION),
+    ("quoc-gia", "Cấp quốc gia", 4, ScopeKind.NATION),
 ]
 PRODUCT_GROUPS = [
     (1, "TCMN", "Thủ công mỹ nghệ"),
@@ -98,9 +99,9 @@ def seed_reference_data(csv_path: Path = PROVINCES_CSV) -> SeedReport:
 
     level_codes = set(db.session.scalars(select(Level.code)))
     level_ranks = set(db.session.scalars(select(Level.rank)))
-    for code, name, rank in LEVELS:
+    for code, name, rank, scope in LEVELS:
         if code not in level_codes and rank not in level_ranks:
-            db.session.add(Level(code=code, name=name, rank=rank))
+            db.session.add(Level(code=code, name=name, rank=rank, scope=scope))
             report.levels += 1
 
     group_numbers = set(db.session.scalars(select(ProductGroup.number)))
@@ -155,7 +156,9 @@ def save_province(*, actor: User, province: Province, code: str, name: str, regi
     return province
 
 
-def save_level(*, actor: User, level: Level | None, code: str, name: str, rank: int) -> Level:
+def save_level(
+    *, actor: User, level: Level | None, code: str, name: str, rank: int, scope: ScopeKind = ScopeKind.PROVINCE
+) -> Level:
     """Create or edit a contest level."""
     _check(actor)
     code, name = code.strip(), name.strip()
@@ -166,10 +169,17 @@ def save_level(*, actor: User, level: Level | None, code: str, name: str, rank: 
     if level is None:
         level = Level()
         db.session.add(level)
-    level.code, level.name, level.rank = code, name, rank
+    level.code, level.name, level.rank, level.scope = code, name, rank, scope
     db.session.flush()
     audit.record(
-        "reference.level_saved", actor_id=actor.id, obj=level, code=code, name=name, rank=rank, created=created
+        "reference.level_saved",
+        actor_id=actor.id,
+        obj=level,
+        code=code,
+        name=name,
+        rank=rank,
+        scope=scope.value,
+        created=created,
     )
     return level
 

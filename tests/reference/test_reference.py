@@ -94,9 +94,11 @@ def test_province_bad_input_is_422_in_vietnamese_and_unchanged(client, db, seede
 def test_admin_adds_level_and_duplicate_rank_is_refused(client, db, seeded) -> None:
     login_as(client, make_user(Role.ADMIN))
     page = "/admin/reference/levels/new"
-    added = post_form(client, page, {"code": "lien-tinh", "name": "Cấp liên tỉnh", "rank": 5}, token_from=page)
+    added = post_form(
+        client, page, {"code": "lien-tinh", "name": "Cấp liên tỉnh", "rank": 5, "scope": "region"}, token_from=page
+    )
     assert added.status_code == 302
-    duplicate = post_form(client, page, {"code": "khac", "name": "Khác", "rank": 5}, token_from=page)
+    duplicate = post_form(client, page, {"code": "khac", "name": "Khác", "rank": 5, "scope": "region"}, token_from=page)
     assert duplicate.status_code == 422
     assert "Thứ bậc 5 đã được dùng" in text_of(duplicate)
     assert _count(db, Level) == 5

@@ -1,0 +1,1 @@
+"""Contests: selection rounds, their rubric and their state machine."""

@@ -1,0 +1,1 @@
+"""Entries: products, their dossiers (photos, documents), screening and progression."""

@@ -1,0 +1,1 @@
+"""Facilities (cơ sở công nghiệp nông thôn): the producers who enter products."""
