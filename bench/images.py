@@ -37,9 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 README = Path(__file__).resolve().parent / "README.md"
 WIDTH, HEIGHT = 6000, 4000
 VARIANTS = {
-    "kcvote": "`process_image` (checks, full-size JPEG q88 optimised progressive, display 1280, thumbnail 320)",
+    "kcvote": "`process_image` (checks, sRGB, full-size baseline JPEG q88, progressive display 1280 + thumbnail 320)",
     "pillow": "bare Pillow: `Image.open(path)` + `thumbnail((1280, 1280))` + `save` JPEG",
-    "reencode": "for reference: Pillow decode + full-size JPEG q88 without optimise/progressive",
+    "reencode": "for reference: Pillow decode + full-size baseline JPEG q88 only",
     "bomb": "30000×30000 PNG bomb (110 KB) refused by `process_image`",
 }
 
@@ -168,8 +168,9 @@ def main(runs: int = 5) -> str:
         "",
         "`process_image` decodes the whole photo because the original is re-encoded at full size. Bare Pillow",
         "does too here: `thumbnail` asks `draft` for at least 2×1280 px on both sides, which the 1/2 scale of a",
-        "3:2 photo (3000×2000) does not reach. Most of the difference is the optimised progressive encoding of",
-        "the original: libjpeg keeps every DCT coefficient for its extra passes (compare the reference row).",
+        "3:2 photo (3000×2000) does not reach. `process_image` costs about the reference row plus the two",
+        "derivatives and the checks; its original is baseline because an optimised progressive one made",
+        "libjpeg keep every DCT coefficient (measured before: 883 ms and 177 MB).",
         "The bomb is refused from its header, before anything is allocated.",
     ]
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from kcvote.accounts import services as account_services
 from kcvote.accounts.enums import Role
@@ -161,11 +162,12 @@ def load_demo_round() -> tuple[Round | None, int]:
     round_ = contest_services.create_round(actor=organizer, settings=settings)
     contest_services.open_round(actor=organizer, round_=round_)
     by_number = {g.number: g for g in groups}
+    member_hash = generate_password_hash(DEMO_PASSWORD)
     registration_pdf = _demo_pdf()
     added = 0
     for index, (facility_name, legal_form, commune, product_name, group_number) in enumerate(DEMO_ENTRIES):
         # The demo facility account acts for the first facility; the others get members of their own.
-        user = facility_user if index == 0 else _demo_member(index, facility_name)
+        user = facility_user if index == 0 else _demo_member(index, facility_name, member_hash)
         facility = db.session.scalar(select(Facility).join(FacilityMember).where(FacilityMember.user_id == user.id))
         if facility is None:
             facility = facility_services.save_facility(
@@ -189,7 +191,10 @@ def load_demo_round() -> tuple[Round | None, int]:
         entry_services.save_dossier(actor=user, entry=entry, fields={**DEMO_DESCRIPTION, "declaration_accepted": True})
         for view, kind in enumerate((PhotoKind.FRONT, PhotoKind.SIDE, PhotoKind.TOP)):
             entry_services.add_photo(
-                actor=user, entry=entry, data=demo_photo(product_name, seed=index, view=view), kind=kind
+                actor=user,
+                entry=entry,
+                data=demo_photo(product_name, seed=index, view=view, size=(800, 600)),
+                kind=kind,
             )
         entry_services.add_document(
             actor=user, entry=entry, data=registration_pdf, kind=DocumentKind.BUSINESS_REGISTRATION
@@ -209,12 +214,16 @@ def load_demo_round() -> tuple[Round | None, int]:
     return round_, added
 
 
-def _demo_member(index: int, facility_name: str) -> User:
+def _demo_member(index: int, facility_name: str, password_hash: str) -> User:
     email = f"coso{index:02d}@demo.kcvote.vn"
     user = account_services.get_user_by_email(email)
     if user is None:
         user = account_services.create_user(
-            email=email, name=f"Đại diện {facility_name}", password=DEMO_PASSWORD, role=Role.FACILITY
+            email=email,
+            name=f"Đại diện {facility_name}",
+            password=DEMO_PASSWORD,
+            role=Role.FACILITY,
+            password_hash=password_hash,
         )
     return user
 

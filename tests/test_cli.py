@@ -20,7 +20,7 @@ def test_seed_is_idempotent(app, db) -> None:
     assert db.session.scalar(select(func.count(Province.id))) == 34
 
 
-def test_demo_creates_one_user_per_role_once(app, db) -> None:
+def test_demo_creates_one_user_per_role_once(app, db, seeded) -> None:
     runner = app.test_cli_runner()
     first = runner.invoke(args=["kcvote", "demo"])
     second = runner.invoke(args=["kcvote", "demo"])
@@ -41,7 +41,8 @@ def test_demo_creates_one_user_per_role_once(app, db) -> None:
         response = post_form(client, "/account/login", data, token_from="/account/login")
         assert (demo_user.email, response.status_code) == (demo_user.email, 302)
         post_form(client, "/account/logout")
-    roles = sorted(r for u in db.session.scalars(select(User)) for r in u.role_names)
+    demo_emails = [d.email for d in DEMO_USERS]
+    roles = sorted(r for u in db.session.scalars(select(User).where(User.email.in_(demo_emails))) for r in u.role_names)
     assert roles == ["admin", "council_member", "facility", "juror", "organizer"]
 
 
@@ -76,3 +77,43 @@ def test_create_user_refuses_weak_password_and_duplicates(app, db) -> None:
     assert local.exit_code != 0
     assert "Địa chỉ email không hợp lệ." in local.output
     assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_demo_round_is_open_with_forty_entries_in_four_groups(app, db, seeded) -> None:
+    from kcvote.contests.enums import RoundState
+    from kcvote.contests.models import Round
+    from kcvote.entries.enums import EntryStatus
+    from kcvote.entries.models import Entry
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["kcvote", "demo"]).exit_code == 0
+    round_ = db.session.scalar(select(Round))
+    entries = db.session.scalars(select(Entry).where(Entry.round_id == round_.id)).all()
+    assert round_.state == RoundState.OPEN
+    assert len(entries) == 40
+    assert sorted({e.group.number for e in entries}) == [1, 2, 3, 4]
+    statuses = {e.status for e in entries}
+    assert {
+        EntryStatus.DRAFT,
+        EntryStatus.SUBMITTED,
+        EntryStatus.ACCEPTED,
+        EntryStatus.COMPLETION_REQUESTED,
+    } <= statuses
+    accepted = [e for e in entries if e.status == EntryStatus.ACCEPTED]
+    assert all(e.code and e.code.startswith(f"TN-{round_.year}-") for e in accepted)
+    assert all(len(e.photos) == 3 for e in entries if e.status != EntryStatus.DRAFT)
+    again = runner.invoke(args=["kcvote", "demo"])
+    assert "+0 users, +0 entries" in again.output
+    listed = runner.invoke(args=["kcvote", "rounds", "list", "--format", "json"])
+    import json
+
+    assert json.loads(listed.output) == [
+        {
+            "id": round_.id,
+            "name": round_.name,
+            "level": "Cấp tỉnh",
+            "year": round_.year,
+            "state": "open",
+            "entry_count": 40,
+        }
+    ]

@@ -303,15 +303,23 @@ def reactivate_user(*, actor: User, user: User) -> None:
     db.session.flush()
 
 
-def create_user(*, email: str, name: str, password: str, role: Role, min_length: int = 10) -> User:
-    """Operator command: create a confirmed, active user with one global role."""
+def create_user(
+    *, email: str, name: str, password: str, role: Role, min_length: int = 10, password_hash: str | None = None
+) -> User:
+    """Operator command: create a confirmed, active user with one global role.
+
+    ``password_hash``, when given, must be the hash of ``password``; demo data creates dozens of users
+    with one password and scrypt is deliberately slow."""
     email = valid_email(email)
     if get_user_by_email(email) is not None:
         raise DomainError(_l("Email %(email)s đã được đăng ký.", email=email))
     _check_password_policy(password, email, min_length)
     user = User(locale="vi", email_confirmed_at=utcnow())
     user.set_identity(name=name, email=email)
-    _set_password(user, password)
+    if password_hash is not None:
+        user.password_hash = password_hash
+    else:
+        _set_password(user, password)
     db.session.add(user)
     db.session.flush()
     audit.record("user.created", obj=user, role=role.value)

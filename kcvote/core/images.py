@@ -26,7 +26,7 @@ import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageDraw, ImageFile, ImageFont, ImageOps
@@ -38,7 +38,12 @@ log = logging.getLogger(__name__)
 # Pillow identifies MPO files through its JPEG plugin, so "MPO" is checked after opening.
 OPEN_FORMATS = ("JPEG", "PNG", "WEBP")
 ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
+# Derivatives are small and shown over slow connections: progressive and optimised. The full-size
+# original is baseline: optimised or progressive output makes libjpeg keep every DCT coefficient of
+# the whole image for extra passes (+70 MB and +0.6 s at 24 megapixels, bench/README.md) to save
+# about a tenth of the file size.
 JPEG_OPTIONS = {"quality": 88, "optimize": True, "progressive": True}
+ORIGINAL_JPEG_OPTIONS = {"quality": 88, "optimize": False, "progressive": False}
 _SRGB = ImageCms.createProfile("sRGB")
 # Errors Pillow raises for data it cannot parse or decode (UnidentifiedImageError is an OSError).
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
@@ -97,20 +102,20 @@ def process_image(
     for MPO, whose first frame is used; decode fully, refusing truncated or corrupt files (a file
     cut off in transfer; libjpeg itself fills with grey a JPEG whose scan data stops early before a
     proper end marker, as viewers do); turn the pixels upright (EXIF orientation), convert them to sRGB, and encode from pixels only: JPEG
-    (quality 88, optimised, progressive) for photos, PNG when some pixel is not fully opaque. The
+    (quality 88; baseline for the original, optimised and progressive for the copies) for photos, PNG when some pixel is not fully opaque. The
     display copy (long side ≤ ``display_size``) and the thumbnail (≤ ``thumb_size``) are JPEG with
     transparency flattened onto white, never upscaled, sized with the rounding of Pillow's
     ``Image.thumbnail``.
 
-    Peak memory for a W×H photo is about 7·W·H bytes plus the upload itself (≈ 170 MB + upload at
+    Peak memory for a W×H photo is about 4·W·H bytes plus the upload itself (≈ 100 MB + upload at
     24 megapixels; see bench/README.md): 3·W·H decoded RGB pixels, which re-encoding at full size
-    needs; libjpeg keeps every DCT coefficient (≈ 3·W·H with 4:2:0 subsampling) because optimised
-    and progressive output take several passes, and Pillow gives it a W·H output buffer. Rotated
-    photos (orientation 2-8) briefly hold a second 3·W·H copy while transposing, before encoding.
-    Images with transparency hold 4·W·H and resizing them makes a premultiplied copy of the same
-    size. The derivatives are made from the decoded pixels with ``reduce`` then Lanczos, so they
-    add only a few megabytes; ``Image.draft`` (decoding a JPEG at 1/2-1/8 scale) would not lower
-    the peak, since the full-size decode is needed for the original anyway, and would decode twice.
+    needs, and a W·H buffer Pillow gives libjpeg. The original is written as a baseline JPEG so that
+    libjpeg streams it instead of holding every DCT coefficient (optimised/progressive output would
+    add ≈ 3·W·H). Rotated photos (orientation 2-8) briefly hold a second 3·W·H copy while
+    transposing. Images with transparency hold 4·W·H and resizing them makes a premultiplied copy
+    of the same size. The derivatives are made from the decoded pixels with ``reduce`` then
+    Lanczos, so they add only a few megabytes; ``Image.draft`` (decoding a JPEG at 1/2-1/8 scale)
+    would not lower the peak, since the full-size decode is needed for the original anyway.
 
     :raise ImageRejected: with a message saying what is wrong with the file.
     """
@@ -130,7 +135,7 @@ def process_image(
     if transparent:
         original, content_type, suffix = _encode(image, "PNG"), "image/png", ".png"
     else:
-        original, content_type, suffix = _encode(image, "JPEG"), "image/jpeg", ".jpg"
+        original, content_type, suffix = _encode(image, "JPEG", ORIGINAL_JPEG_OPTIONS), "image/jpeg", ".jpg"
     display = _flatten(_resize(image, _fit(image.size, display_size)))
     del image  # the full-size pixels are no longer needed
     thumbnail = _resize(display, _fit((width, height), thumb_size))
@@ -364,10 +369,10 @@ def demo_photo(product_name: str, *, seed: int = 0, view: int = 0, size: tuple[i
     return _encode(image, "JPEG")
 
 
-def _encode(image: Image.Image, kind: Literal["JPEG", "PNG"]) -> bytes:
+def _encode(image: Image.Image, kind: Literal["JPEG", "PNG"], options: dict[str, Any] | None = None) -> bytes:
     buffer = io.BytesIO()
     if kind == "JPEG":
-        image.save(buffer, "JPEG", **JPEG_OPTIONS)
+        image.save(buffer, "JPEG", **(options or JPEG_OPTIONS))
     else:
         image.save(buffer, "PNG")
     return buffer.getvalue()

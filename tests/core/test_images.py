@@ -374,9 +374,9 @@ def test_process_image_custom_derivative_sizes() -> None:
     assert (opened(result.display).size, opened(result.thumbnail).size) == ((600, 300), (100, 50))
 
 
-def test_process_image_outputs_progressive_jpeg() -> None:
+def test_process_image_original_is_baseline_and_copies_progressive() -> None:
     result = process_image(jpeg((640, 480)))
-    assert [opened(output).info.get("progressive") for output in outputs(result)] == [1, 1, 1]
+    assert [opened(output).info.get("progressive") for output in outputs(result)] == [None, 1, 1]
 
 
 # --- documents --------------------------------------------------------------------------------
