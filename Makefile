@@ -30,7 +30,7 @@ install: $(VENV)/.installed ## create .venv and install the app's dependencies
 install-dev: $(VENV)/.installed-dev ## install what the tests need too
 
 translations: $(VENV)/.installed ## compile the message catalogues
-	$(BIN)/pybabel compile -d kcvote/translations
+	$(BIN)/pybabel compile -d kcvote/translations -D "messages wtforms"
 
 messages: $(VENV)/.installed ## extract strings and update the English catalogue
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o kcvote/translations/messages.pot .

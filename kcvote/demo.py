@@ -117,7 +117,7 @@ DEMO_ENTRIES: list[tuple[str, str, str, str, int]] = [
 
 DEMO_DESCRIPTION = {
     "materials": "Nguyên liệu chính thu mua tại địa phương (trên 80%), có hợp đồng bao tiêu với các hộ dân.",
-    "process": "Sơ chế – chế biến – hoàn thiện – đóng gói; kiểm tra chất lượng ở từng công đoạn.",
+    "production_process": "Sơ chế – chế biến – hoàn thiện – đóng gói; kiểm tra chất lượng ở từng công đoạn.",
     "capacity": "Sản lượng khoảng 12.000 sản phẩm/năm; 15 lao động thường xuyên, 30 lao động thời vụ.",
     "markets": "Tiêu thụ trong tỉnh và các tỉnh phía Bắc; bán qua cửa hàng OCOP và sàn thương mại điện tử.",
     "price": "150.000 – 450.000 đồng/sản phẩm",

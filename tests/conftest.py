@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import os
 import re
 import shutil
@@ -61,7 +62,7 @@ def compiled_translations() -> None:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    for po in (ROOT / "kcvote" / "translations").glob("*/LC_MESSAGES/messages.po"):
+    for po in (ROOT / "kcvote" / "translations").glob("*/LC_MESSAGES/*.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as source:
@@ -126,7 +127,13 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        # Werkzeug's test builder spools large multipart bodies to a temporary file that it never
+        # closes (a real server owns wsgi.input); close it so ResourceWarning stays an error.
+        stream = response.request.environ.get("wsgi.input")
+        if stream is not None and not isinstance(stream, io.BytesIO):
+            stream.close()
+        return response
 
 
 @pytest.fixture

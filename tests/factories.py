@@ -136,7 +136,7 @@ DOSSIER = {
     "contact_name": "Hoàng Thị Lan",
     "contact_phone": "0912 345 678",
     "materials": "Búp chè tươi trồng tại xã La Bằng",
-    "process": "Hái – héo – vò – sao – đóng gói",
+    "production_process": "Hái – héo – vò – sao – đóng gói",
     "capacity": "5 tấn/năm",
     "markets": "Hà Nội, Thái Nguyên",
     "price": "400.000 đồng/kg",

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from kcvote.accounts.enums import Role
 from kcvote.accounts.services import password_problems
+from kcvote.core.forms import BaseForm
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
 BAD_EMAIL = _l("Địa chỉ email không hợp lệ.")
@@ -45,7 +45,7 @@ def email_field(label: object = None) -> EmailField:
 class PasswordPolicy:
     """Validates a new password against the configured policy, with every reason shown."""
 
-    def __call__(self, form: FlaskForm, field: Any) -> None:
+    def __call__(self, form: BaseForm, field: Any) -> None:
         email = form.email.data if hasattr(form, "email") and form.email.data else getattr(form, "_email", "")
         problems = password_problems(
             field.data or "", email=email or "", min_length=current_app.config["PASSWORD_MIN_LENGTH"]
@@ -68,7 +68,7 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
     return password, confirm
 
 
-class SignupForm(FlaskForm):
+class SignupForm(BaseForm):
     name = StringField(
         _l("Họ và tên người đại diện"),
         validators=[DataRequired(REQUIRED), Length(max=200)],
@@ -79,7 +79,7 @@ class SignupForm(FlaskForm):
     submit = SubmitField(_l("Đăng ký"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     # No format check on sign-in: an existing account signs in with whatever address it has.
     email = StringField(
         _l("Email"), validators=[DataRequired(REQUIRED), Length(max=254)], render_kw={"autocomplete": "email"}
@@ -92,12 +92,12 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Đăng nhập"))
 
 
-class EmailOnlyForm(FlaskForm):
+class EmailOnlyForm(BaseForm):
     email = email_field()
     submit = SubmitField(_l("Gửi liên kết"))
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(BaseForm):
     password, confirm = new_password_fields()
     submit = SubmitField(_l("Đặt mật khẩu"))
 
@@ -106,7 +106,7 @@ class SetPasswordForm(FlaskForm):
         self._email = email
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(
         _l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED)], render_kw={"autocomplete": "current-password"}
     )
@@ -118,7 +118,7 @@ class ChangePasswordForm(FlaskForm):
         self._email = email
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
     phone = StringField(_l("Điện thoại"), validators=[Optional(), Length(max=40)])
     organization = StringField(_l("Cơ quan / đơn vị"), validators=[Optional(), Length(max=200)])
@@ -131,19 +131,19 @@ def role_choices(roles: list[Role]) -> list[SelectChoice]:
     return [SelectChoice(r.value, str(ROLE_LABELS[r])) for r in roles]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BaseForm):
     name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = email_field()
     role = SelectField(_l("Vai trò"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Gửi lời mời"))
 
 
-class AssignRoleForm(FlaskForm):
+class AssignRoleForm(BaseForm):
     role = SelectField(_l("Vai trò"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Thêm vai trò"))
 
 
-class ConfirmActionForm(FlaskForm):
+class ConfirmActionForm(BaseForm):
     """An empty form: the CSRF token is the whole point."""
 
     submit = SubmitField(_l("Xác nhận"))

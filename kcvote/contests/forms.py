@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -22,6 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from kcvote.core.forms import BaseForm, LocalDecimalField
+
 REQUIRED = _l("Vui lòng nhập thông tin này.")
 BAD_DATE = _l("Ngày không hợp lệ (dd/mm/yyyy).")
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -32,7 +32,7 @@ def _date(label: Any, required: bool = False) -> DateField:
     return DateField(label, format=DATE_FORMATS, validators=validators, render_kw={"placeholder": "dd/mm/yyyy"})
 
 
-class RoundForm(FlaskForm):
+class RoundForm(BaseForm):
     name = StringField(_l("Tên đợt bình chọn"), validators=[DataRequired(REQUIRED), Length(max=300)])
     level_id = SelectField(_l("Cấp"), coerce=int, validators=[DataRequired(REQUIRED)])
     year = IntegerField(
@@ -57,7 +57,7 @@ class RoundForm(FlaskForm):
     registration_deadline = _date(_l("Hạn nộp hồ sơ (hết ngày)"))
     judging_starts_on = _date(_l("Ngày bắt đầu chấm"))
     judging_ends_on = _date(_l("Ngày kết thúc chấm"))
-    pass_threshold = DecimalField(
+    pass_threshold = LocalDecimalField(
         _l("Điểm đạt (bình quân tối thiểu)"),
         places=2,
         default=70,
@@ -104,7 +104,7 @@ class RoundForm(FlaskForm):
             raise ValidationError(_l("Ngày kết thúc chấm phải sau ngày bắt đầu."))
 
 
-class CopyRoundForm(FlaskForm):
+class CopyRoundForm(BaseForm):
     year = IntegerField(
         _l("Năm của đợt mới"), validators=[DataRequired(REQUIRED), NumberRange(2000, 2100, _l("Năm từ 2000 đến 2100."))]
     )
@@ -114,21 +114,21 @@ class CopyRoundForm(FlaskForm):
 class RubricRowForm(Form):
     group = StringField(_l("Nhóm tiêu chí"), validators=[Optional(), Length(max=300)])
     criterion = StringField(_l("Tiêu chí"), validators=[Optional(), Length(max=500)])
-    max_points = DecimalField(
+    max_points = LocalDecimalField(
         _l("Điểm tối đa"), places=1, validators=[Optional(), NumberRange(0.5, 100, _l("Từ 0,5 đến 100."))]
     )
 
 
-class RubricForm(FlaskForm):
+class RubricForm(BaseForm):
     rows = FieldList(FormField(RubricRowForm), min_entries=1)
     submit = SubmitField(_l("Lưu phiên bản mới"))
 
 
-class AddOrganizerForm(FlaskForm):
+class AddOrganizerForm(BaseForm):
     email = StringField(_l("Email của cán bộ ban tổ chức"), validators=[DataRequired(REQUIRED), Length(max=254)])
     submit = SubmitField(_l("Thêm"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired(REQUIRED), Length(max=2000)])
     submit = SubmitField(_l("Xác nhận"))

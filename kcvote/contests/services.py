@@ -293,7 +293,7 @@ def save_rubric(*, actor: User, round_: Round, rows: Sequence[RubricRow]) -> Rub
             raise DomainError(_l("Điểm tối đa phải là số dương, bội của 0,5 (tiêu chí: %(name)s).", name=row.criterion))
     total = sum((r.max_points for r in rows), Decimal(0))
     if total != 100:
-        raise DomainError(_l("Tổng điểm tối đa phải là 100 (hiện là %(total)s).", total=total))
+        raise DomainError(_l("Tổng điểm tối đa phải là 100 (hiện là %(total)s).", total=f"{total.normalize():f}"))
     rubric = _new_rubric(round_, rows, actor)
     db.session.flush()
     audit.record("round.rubric_saved", actor_id=actor.id, obj=round_, version=rubric.version, total=str(total))

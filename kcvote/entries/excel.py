@@ -80,7 +80,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("contact_name", "Người liên hệ"),
     ("contact_phone", "Điện thoại người liên hệ"),
     ("materials", "Nguyên liệu"),
-    ("process", "Quy trình sản xuất"),
+    ("production_process", "Quy trình sản xuất"),
     ("capacity", "Năng lực sản xuất"),
     ("markets", "Thị trường tiêu thụ"),
     ("price", "Giá bán"),
@@ -88,7 +88,7 @@ COLUMNS: list[tuple[str, str]] = [
 ]
 HEADERS = dict(COLUMNS)
 REQUIRED = ("facility_name", "legal_form", "registration_no", "province", "product_name", "group_code")
-DESCRIPTION_KEYS = ("materials", "process", "capacity", "markets", "price", "distinctive")
+DESCRIPTION_KEYS = ("materials", "production_process", "capacity", "markets", "price", "distinctive")
 # Database column lengths (descriptions are Text: a generous cap keeps a sheet from carrying a book).
 MAX_LENGTHS = {
     "facility_name": 300,
@@ -187,7 +187,7 @@ class ImportRow:
     contact_name: str
     contact_phone: str
     materials: str
-    process: str
+    production_process: str
     capacity: str
     markets: str
     price: str
@@ -279,7 +279,7 @@ _EXAMPLE = {
     "contact_name": "Nguyễn Thị Bình",
     "contact_phone": "0912 345 678",
     "materials": "Mây, tre tự nhiên của địa phương",
-    "process": "Chọn nguyên liệu, xử lý chống mốc, đan tay, sơn phủ",
+    "production_process": "Chọn nguyên liệu, xử lý chống mốc, đan tay, sơn phủ",
     "capacity": "2.000 sản phẩm/tháng",
     "markets": "Trong nước; xuất khẩu Nhật Bản",
     "price": "350.000 đồng/chiếc",
@@ -301,7 +301,7 @@ _GUIDE = {
     "contact_name": "Người liên hệ về hồ sơ (để trống: người đại diện).",
     "contact_phone": "Điện thoại người liên hệ (để trống: điện thoại của cơ sở).",
     "materials": "Bản thuyết minh: nguyên liệu.",
-    "process": "Bản thuyết minh: quy trình sản xuất.",
+    "production_process": "Bản thuyết minh: quy trình sản xuất.",
     "capacity": "Bản thuyết minh: năng lực sản xuất.",
     "markets": "Bản thuyết minh: thị trường tiêu thụ.",
     "price": "Bản thuyết minh: giá bán.",
@@ -591,7 +591,7 @@ class _Checker:
             contact_name=values["contact_name"],
             contact_phone=values["contact_phone"],
             materials=values["materials"],
-            process=values["process"],
+            production_process=values["production_process"],
             capacity=values["capacity"],
             markets=values["markets"],
             price=values["price"],

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from kcvote.core.forms import BaseForm
 from kcvote.entries.labels import DOCUMENT_LABELS, PHOTO_LABELS
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
 NO_FILE = _l("Hãy chọn tệp để tải lên.")
 
 
-class RegisterEntryForm(FlaskForm):
+class RegisterEntryForm(BaseForm):
     product_id = SelectField(_l("Sản phẩm"), coerce=int)
     product_name = StringField(_l("Tên sản phẩm mới"), validators=[Optional(), Length(max=300)])
     group_id = SelectField(_l("Nhóm sản phẩm"), coerce=int, validators=[DataRequired(REQUIRED)])
@@ -25,11 +25,11 @@ def _text(label: object, rows: int = 3) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), Length(max=5000)], render_kw={"rows": rows})
 
 
-class DossierForm(FlaskForm):
+class DossierForm(BaseForm):
     contact_name = StringField(_l("Người liên hệ"), validators=[Optional(), Length(max=200)])
     contact_phone = StringField(_l("Điện thoại liên hệ"), validators=[Optional(), Length(max=40)])
     materials = _text(_l("Nguyên liệu (nguồn gốc, tỷ lệ nguyên liệu địa phương)"))
-    process = _text(_l("Quy trình sản xuất"), 4)
+    production_process = _text(_l("Quy trình sản xuất"), 4)
     capacity = _text(_l("Năng lực sản xuất (sản lượng/năm, lao động)"))
     markets = _text(_l("Thị trường tiêu thụ (trong nước, xuất khẩu)"))
     price = StringField(_l("Giá bán"), validators=[Optional(), Length(max=200)])
@@ -43,7 +43,7 @@ class DossierForm(FlaskForm):
     submit = SubmitField(_l("Lưu nháp"))
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(BaseForm):
     file = FileField(
         _l("Ảnh (JPEG, PNG hoặc WebP)"), validators=[FileRequired(NO_FILE)], render_kw={"accept": "image/*"}
     )
@@ -52,7 +52,7 @@ class PhotoForm(FlaskForm):
     submit = SubmitField(_l("Tải ảnh lên"))
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(BaseForm):
     file = FileField(
         _l("Tài liệu (PDF hoặc ảnh chụp)"),
         validators=[FileRequired(NO_FILE)],
@@ -63,7 +63,7 @@ class DocumentForm(FlaskForm):
     submit = SubmitField(_l("Tải tài liệu lên"))
 
 
-class CompletionForm(FlaskForm):
+class CompletionForm(BaseForm):
     message = TextAreaField(_l("Nội dung cần bổ sung"), validators=[DataRequired(REQUIRED), Length(max=3000)])
     deadline = DateField(
         _l("Hạn bổ sung (để trống: theo số ngày của đợt)"),
@@ -74,15 +74,15 @@ class CompletionForm(FlaskForm):
     submit = SubmitField(_l("Yêu cầu bổ sung"))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(BaseForm):
     reason = TextAreaField(_l("Lý do không tiếp nhận"), validators=[DataRequired(REQUIRED), Length(max=3000)])
     submit = SubmitField(_l("Không tiếp nhận"))
 
 
-class NominateForm(FlaskForm):
+class NominateForm(BaseForm):
     submit = SubmitField(_l("Đề cử các sản phẩm đã chọn"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(_l("Tệp Excel (.xlsx)"), validators=[FileRequired(NO_FILE)], render_kw={"accept": ".xlsx"})
     submit = SubmitField(_l("Kiểm tra (chưa ghi dữ liệu)"))

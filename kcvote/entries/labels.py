@@ -34,7 +34,7 @@ DOCUMENT_LABELS = {
 
 FIELD_LABELS = {
     "materials": _l("Nguyên liệu"),
-    "process": _l("Quy trình sản xuất"),
+    "production_process": _l("Quy trình sản xuất"),
     "capacity": _l("Năng lực sản xuất"),
     "markets": _l("Thị trường tiêu thụ"),
     "price": _l("Giá bán"),

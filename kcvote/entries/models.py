@@ -69,7 +69,7 @@ class Entry(TimestampMixin, Model):
     declaration_accepted: Mapped[bool] = mapped_column(default=False)
     # Bản thuyết minh (Mẫu 02).
     materials: Mapped[str] = mapped_column(Text, default="")
-    process: Mapped[str] = mapped_column(Text, default="")
+    production_process: Mapped[str] = mapped_column(Text, default="")
     capacity: Mapped[str] = mapped_column(Text, default="")
     markets: Mapped[str] = mapped_column(Text, default="")
     price: Mapped[str] = mapped_column(String(200), default="")

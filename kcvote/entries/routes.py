@@ -133,6 +133,7 @@ def status(entry_id: int) -> str:
 
 
 def _entry_context(entry: Entry, **extra: Any) -> dict[str, Any]:
+    extra.setdefault("photo_form", PhotoForm(prefix="photo"))
     return {
         "entry": entry,
         "missing": [missing_label(m) for m in rules.missing_pieces(entry)],
@@ -155,8 +156,8 @@ def _entry_context(entry: Entry, **extra: Any) -> dict[str, Any]:
 
 def _edit_page(entry: Entry, status: int = 200, error: str | None = None, **forms: Any) -> tuple[str, int]:
     forms.setdefault("form", DossierForm(obj=entry))
-    forms.setdefault("photo_form", PhotoForm())
-    forms.setdefault("document_form", DocumentForm())
+    forms.setdefault("photo_form", PhotoForm(prefix="photo"))
+    forms.setdefault("document_form", DocumentForm(prefix="document"))
     return render_template("entries/edit.html", error=error, **_entry_context(entry, **forms)), status
 
 
@@ -207,7 +208,7 @@ def _upload_done(entry: Entry, message: str) -> ViewResult:
 def upload_photo(entry_id: int) -> ViewResult:
     """Upload one photo; the server decodes, cleans and stores it (the browser only previews)."""
     entry = owned_entry_or_404(entry_id)
-    form = PhotoForm()
+    form = PhotoForm(prefix="photo")
     if not form.validate_on_submit():
         return _upload_failed(
             entry, DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs)), photo_form=form
@@ -248,7 +249,7 @@ def delete_photo(entry_id: int, photo_id: int) -> ViewResult:
 def upload_document(entry_id: int) -> ViewResult:
     """Upload a PDF or a scanned image."""
     entry = owned_entry_or_404(entry_id)
-    form = DocumentForm()
+    form = DocumentForm(prefix="document")
     if not form.validate_on_submit():
         return _upload_failed(
             entry, DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs)), document_form=form

@@ -14,7 +14,7 @@ from kcvote.entries.models import Entry
 from kcvote.facilities.rules import is_member
 
 # Text sections of the bản thuyết minh, each required before submitting.
-DESCRIPTION_FIELDS = ("materials", "process", "capacity", "markets", "price", "distinctive")
+DESCRIPTION_FIELDS = ("materials", "production_process", "capacity", "markets", "price", "distinctive")
 
 
 def is_owner(user: Any, entry: Entry) -> bool:

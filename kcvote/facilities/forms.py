@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from kcvote.core.forms import BaseForm
 from kcvote.facilities.enums import LegalForm
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
@@ -19,7 +19,7 @@ LEGAL_FORM_LABELS = {
 }
 
 
-class FacilityForm(FlaskForm):
+class FacilityForm(BaseForm):
     name = StringField(_l("Tên cơ sở"), validators=[DataRequired(REQUIRED), Length(max=300)])
     legal_form = SelectField(_l("Loại hình"), choices=[SelectChoice(k.value, v) for k, v in LEGAL_FORM_LABELS.items()])
     registration_no = StringField(
@@ -46,7 +46,7 @@ class FacilityForm(FlaskForm):
     submit = SubmitField(_l("Lưu thông tin cơ sở"))
 
 
-class MemberForm(FlaskForm):
+class MemberForm(BaseForm):
     name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField(
         _l("Email"),

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 
+from kcvote.core.forms import BaseForm
 from kcvote.reference.enums import ScopeKind
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Mã chỉ gồm chữ không dấu, số, gạch ngang hoặc gạch dưới."))
 
 
-class RegionForm(FlaskForm):
+class RegionForm(BaseForm):
     code = StringField(_l("Mã"), validators=[DataRequired(REQUIRED), Length(max=32), CODE])
     name = StringField(_l("Tên vùng"), validators=[DataRequired(REQUIRED), Length(max=120)])
     submit = SubmitField(_l("Lưu"))
 
 
-class ProvinceForm(FlaskForm):
+class ProvinceForm(BaseForm):
     code = StringField(_l("Mã"), validators=[DataRequired(REQUIRED), Length(max=32), CODE])
     name = StringField(_l("Tên tỉnh, thành phố"), validators=[DataRequired(REQUIRED), Length(max=120)])
     kind = SelectField(
@@ -29,7 +29,7 @@ class ProvinceForm(FlaskForm):
     submit = SubmitField(_l("Lưu"))
 
 
-class LevelForm(FlaskForm):
+class LevelForm(BaseForm):
     code = StringField(_l("Mã"), validators=[DataRequired(REQUIRED), Length(max=32), CODE])
     name = StringField(_l("Tên cấp"), validators=[DataRequired(REQUIRED), Length(max=120)])
     rank = IntegerField(
@@ -48,7 +48,7 @@ class LevelForm(FlaskForm):
     submit = SubmitField(_l("Lưu"))
 
 
-class ProductGroupForm(FlaskForm):
+class ProductGroupForm(BaseForm):
     number = IntegerField(
         _l("Số thứ tự"), validators=[DataRequired(REQUIRED), NumberRange(1, 99, _l("Số thứ tự từ 1 đến 99."))]
     )

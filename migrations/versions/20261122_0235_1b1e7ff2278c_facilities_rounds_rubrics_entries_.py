@@ -146,7 +146,7 @@ def upgrade():
     sa.Column('contact_phone', sa.String(length=40), nullable=False),
     sa.Column('declaration_accepted', sa.Boolean(), nullable=False),
     sa.Column('materials', sa.Text(), nullable=False),
-    sa.Column('process', sa.Text(), nullable=False),
+    sa.Column('production_process', sa.Text(), nullable=False),
     sa.Column('capacity', sa.Text(), nullable=False),
     sa.Column('markets', sa.Text(), nullable=False),
     sa.Column('price', sa.String(length=200), nullable=False),

@@ -92,7 +92,7 @@ def row(**overrides: Any) -> dict[str, Any]:
         "contact_name": "Nguyễn Thị Bình",
         "contact_phone": "0912.345.678",
         "materials": "Mây, tre",
-        "process": "Đan tay",
+        "production_process": "Đan tay",
         "capacity": "2.000 chiếc/tháng",
         "markets": "Trong nước",
         "price": "350.000 đồng",
