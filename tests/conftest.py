@@ -147,6 +147,25 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def make_app() -> Iterator[Any]:
+    """Build extra apps inside a test (a second instance, other settings); their engines are
+    disposed at the end so no database connection outlives the test."""
+    apps: list[Flask] = []
+
+    def build(config: dict[str, Any]) -> Flask:
+        extra = create_app(config)
+        extra.test_client_class = IsolatedClient
+        apps.append(extra)
+        return extra
+
+    yield build
+    for extra in apps:
+        with extra.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture
 def db(app: Flask) -> Any:
     return _db
 

@@ -8,7 +8,6 @@ import uuid
 import pytest
 import redis
 
-from kcvote import create_app
 from kcvote.accounts.enums import Role
 from tests.conftest import login_as, post_form, text_of
 from tests.factories import PASSWORD, make_user
@@ -21,9 +20,9 @@ def test_forbidden_page_is_in_vietnamese(client) -> None:
     assert "Không có quyền truy cập" in text_of(response)
 
 
-def test_unexpected_error_is_500_page_and_rolls_back(app_config) -> None:
+def test_unexpected_error_is_500_page_and_rolls_back(app_config, make_app) -> None:
     app_config["TESTING"] = False
-    app = create_app(app_config)
+    app = make_app(app_config)
 
     @app.get("/boom")
     def boom() -> str:
@@ -44,20 +43,17 @@ def _redis_available() -> bool:
 
 # Skipped only on a developer machine without Redis; CI (CI=true) always runs it.
 @pytest.mark.skipif(not _redis_available() and not os.environ.get("CI"), reason="no Redis on 127.0.0.1:6379")
-def test_rate_limit_counters_are_shared_between_instances_through_redis(app_config) -> None:
+def test_rate_limit_counters_are_shared_between_instances_through_redis(app_config, make_app) -> None:
     # Two app objects stand for two gunicorn instances; the key prefix keeps runs apart.
     app_config.update(
         REDIS_URL="redis://127.0.0.1:6379/0",
         LOGIN_RATE_LIMIT="2 per minute",
         RATELIMIT_KEY_PREFIX=f"kcvote-test-{uuid.uuid4().hex}",
     )
-    first, second = create_app(app_config), create_app(app_config)
+    first, second = make_app(app_config), make_app(app_config)
     assert first.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
     with first.app_context():
         make_user(Role.JUROR, email="gk@example.vn")
-        from kcvote.extensions import db
-
-        db.session.remove()
 
     def attempt(app) -> int:
         client = app.test_client()

@@ -98,11 +98,9 @@ def test_sign_in_redirects_to_safe_next_only(client) -> None:
     assert response.headers["Location"] == "/"
 
 
-def test_sign_in_rate_limit_locks_out(app_config, tmp_path) -> None:
-    from kcvote import create_app
-
+def test_sign_in_rate_limit_locks_out(app_config, make_app) -> None:
     app_config["LOGIN_RATE_LIMIT"] = "3 per minute"
-    app = create_app(app_config)
+    app = make_app(app_config)
     with app.app_context():
         make_user(Role.JUROR, email="gk@example.vn")
         client = app.test_client()
@@ -111,10 +109,6 @@ def test_sign_in_rate_limit_locks_out(app_config, tmp_path) -> None:
         locked = _sign_in(client, "gk@example.vn", PASSWORD)
         assert locked.status_code == 429
         assert "Quá nhiều yêu cầu" in text_of(locked)
-        from kcvote.extensions import db as _db
-
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 def test_sign_out_requires_post_and_is_audited(client, db) -> None:
