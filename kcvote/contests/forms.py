@@ -7,7 +7,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -20,16 +19,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from kcvote.core.forms import BaseForm, LocalDecimalField
+from kcvote.core.forms import BaseForm, LocalDecimalField, VnDateField
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
-BAD_DATE = _l("Ngày không hợp lệ (dd/mm/yyyy).")
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
-def _date(label: Any, required: bool = False) -> DateField:
+def _date(label: Any, required: bool = False) -> VnDateField:
     validators = [DataRequired(REQUIRED)] if required else [Optional()]
-    return DateField(label, format=DATE_FORMATS, validators=validators, render_kw={"placeholder": "dd/mm/yyyy"})
+    return VnDateField(label, validators=validators)
 
 
 class RoundForm(BaseForm):

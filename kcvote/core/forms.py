@@ -11,7 +11,8 @@ from babel import support
 from flask import g, has_request_context
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from wtforms import DecimalField
+from wtforms import DateField, DecimalField
+from wtforms.widgets import TextInput
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 
@@ -69,3 +70,16 @@ class LocalDecimalField(DecimalField):
                 return str(self.data)
             return text.replace(".", ",") if str(get_locale()) == "vi" else text
         return super()._value()
+
+
+class VnDateField(DateField):
+    """A date typed as dd/mm/yyyy (the browser's date picker would follow the browser's own
+    language, often mm/dd/yyyy); ISO dates are accepted too."""
+
+    widget = TextInput()
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("format", ["%d/%m/%Y", "%Y-%m-%d"])
+        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        render_kw.update(kwargs.pop("render_kw", None) or {})
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from kcvote.core.forms import BaseForm
+from kcvote.core.forms import BaseForm, VnDateField
 from kcvote.entries.labels import DOCUMENT_LABELS, PHOTO_LABELS
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
@@ -65,12 +65,7 @@ class DocumentForm(BaseForm):
 
 class CompletionForm(BaseForm):
     message = TextAreaField(_l("Nội dung cần bổ sung"), validators=[DataRequired(REQUIRED), Length(max=3000)])
-    deadline = DateField(
-        _l("Hạn bổ sung (để trống: theo số ngày của đợt)"),
-        format=["%d/%m/%Y", "%Y-%m-%d"],
-        validators=[Optional()],
-        render_kw={"placeholder": "dd/mm/yyyy"},
-    )
+    deadline = VnDateField(_l("Hạn bổ sung (để trống: theo số ngày của đợt)"), validators=[Optional()])
     submit = SubmitField(_l("Yêu cầu bổ sung"))
 
 
