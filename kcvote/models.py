@@ -7,15 +7,19 @@ from kcvote.contests.models import Round, Rubric, RubricCriterion, RubricGroup, 
 from kcvote.core.audit import AuditEntry
 from kcvote.entries.models import Document, Entry, EntryEvent, Photo, Product
 from kcvote.facilities.models import Facility, FacilityMember
+from kcvote.judging.models import Assignment, Conflict, JurorAppointment, Score, ScoreSheet, juror_groups
 from kcvote.reference.models import Level, ProductGroup, Province, Region
 
 __all__ = [
+    "Assignment",
     "AuditEntry",
+    "Conflict",
     "Document",
     "Entry",
     "EntryEvent",
     "Facility",
     "FacilityMember",
+    "JurorAppointment",
     "Level",
     "Photo",
     "Product",
@@ -27,6 +31,9 @@ __all__ = [
     "Rubric",
     "RubricCriterion",
     "RubricGroup",
+    "Score",
+    "ScoreSheet",
     "User",
+    "juror_groups",
     "round_groups",
 ]

@@ -164,3 +164,38 @@ def make_entry(
         services.add_document(actor=user, entry=entry, data=MINIMAL_PDF, kind=DocumentKind.BUSINESS_REGISTRATION)
     db.session.commit()
     return entry
+
+
+def make_judging_round(
+    n_entries: int = 2, n_jurors: int = 2, **round_kwargs: Any
+) -> tuple[Any, Any, list[Any], list[User]]:
+    """A round in judging with ``n_entries`` accepted entries and ``n_jurors`` jurors, each juror
+    assigned to every entry. Returns (organizer, round, entries, jurors)."""
+    from kcvote.contests import services as contest_services
+    from kcvote.core.clock import add_days
+    from kcvote.entries import services as entry_services
+    from kcvote.judging import services as judging_services
+
+    organizer = make_user(Role.ORGANIZER)
+    round_ = make_round(organizer, **round_kwargs)
+    entries = []
+    for i in range(n_entries):
+        owner = make_user(Role.FACILITY)
+        make_facility(owner, name=f"Cơ sở {i + 1}")
+        entry = make_entry(round_, owner, product_name=f"Sản phẩm {i + 1}", complete=True)
+        entry_services.submit_entry(actor=owner, entry=entry)
+        entry_services.accept_entry(actor=organizer, entry=entry)
+        entries.append(entry)
+    jurors = []
+    for j in range(n_jurors):
+        appointment, _ = judging_services.appoint_juror(
+            actor=organizer, round_=round_, email=f"giamkhao{j + 1}@example.vn", name=f"Giám khảo {j + 1}"
+        )
+        jurors.append(appointment.user)
+    contest_services.start_screening(actor=organizer, round_=round_, today=add_days(round_.registration_deadline, 1))
+    contest_services.start_judging(actor=organizer, round_=round_)
+    for entry in entries:
+        for juror in jurors:
+            judging_services.add_assignment(actor=organizer, entry=entry, juror=juror)
+    db.session.commit()
+    return organizer, round_, entries, jurors

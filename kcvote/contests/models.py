@@ -56,6 +56,13 @@ class Round(TimestampMixin, Model):
     # None: every juror scores every entry (the regulation's default).
     jurors_per_entry: Mapped[int | None]
     completion_days: Mapped[int] = mapped_column(default=15)
+    # Judging settings (DOMAIN.md §A: the average is the regulation's rule; the rest are options).
+    aggregate_method: Mapped[str] = mapped_column(String(16), default="mean")
+    trim_min_jurors: Mapped[int] = mapped_column(default=5)
+    disagreement_sd: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("10.00"))
+    # At regional and national level a juror may not score entries from their own province.
+    same_province_conflict: Mapped[bool] = mapped_column(default=False)
+    two_stage: Mapped[bool] = mapped_column(default=False)
     source_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
