@@ -58,6 +58,8 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of kcvote.extensions to this app."""
     import kcvote.models  # noqa: F401  # registers every model on the metadata
+
+    register_domain_hooks()
     from kcvote.core.i18n import select_locale
     from kcvote.core.security import register_security_headers
     from kcvote.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -104,6 +106,13 @@ def _install_sqlite_pragmas() -> None:
         event.listen(Engine, "connect", _sqlite_pragmas)
 
 
+def register_domain_hooks() -> None:
+    """Higher domains add checks and grants to lower ones, which cannot import them: entries guards
+    round transitions (contests); judging lets assigned jurors read dossiers (entries)."""
+    import kcvote.entries.guards
+    import kcvote.judging.grants  # noqa: F401
+
+
 def register_blueprints(app: Flask) -> None:
     """One blueprint per domain."""
     from kcvote.accounts.admin_routes import bp as admin_bp
@@ -112,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     from kcvote.entries.routes import bp as entries_bp
     from kcvote.entries.screening_routes import bp as screening_bp
     from kcvote.facilities.routes import bp as facilities_bp
+    from kcvote.judging.routes import bp as judging_bp
     from kcvote.public.routes import bp as public_bp
     from kcvote.reference.routes import bp as reference_bp
 
@@ -124,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
         contests_bp,
         entries_bp,
         screening_bp,
+        judging_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -141,6 +152,7 @@ def register_template_helpers(app: Flask) -> None:
     from kcvote.contests import rules as contest_rules
     from kcvote.core.i18n import fmt_date, fmt_datetime, fmt_number, select_locale
     from kcvote.facilities import rules as facility_rules
+    from kcvote.judging import rules as judging_rules
 
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
@@ -152,6 +164,7 @@ def register_template_helpers(app: Flask) -> None:
             "rules": rules,
             "contest_rules": contest_rules,
             "facility_rules": facility_rules,
+            "judging_rules": judging_rules,
             "current_locale": select_locale(),
         }
 

@@ -1,7 +1,5 @@
 """Imports every model module so that the metadata (and Alembic) sees all tables."""
 
-# Modules that register hooks with lower domains at import time.
-import kcvote.entries.guards  # noqa: F401
 from kcvote.accounts.models import RoleAssignment, User
 from kcvote.contests.models import Round, Rubric, RubricCriterion, RubricGroup, round_groups
 from kcvote.core.audit import AuditEntry

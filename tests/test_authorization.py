@@ -38,6 +38,10 @@ FACILITY_ONLY = _expect(LOGIN, DENY, DENY, DENY, DENY, ALLOW)
 OWNER_ONLY = _expect(LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)  # facility A's member is not in the table
 ROUND_ORGANIZERS = _expect(LOGIN, ALLOW, ALLOW, DENY, DENY, DENY)
 DOSSIER_READERS = _expect(LOGIN, ALLOW, ALLOW, HIDDEN, HIDDEN, HIDDEN)
+JURORS = _expect(LOGIN, DENY, DENY, ALLOW, DENY, DENY)
+# The juror is not appointed to the world's round, which is still taking registrations: they see
+# nothing of it (404), as no juror sees anything before judging.
+JURORS_HIDDEN = _expect(LOGIN, DENY, DENY, HIDDEN, DENY, DENY)
 
 # (rule, method) -> expected answer per role
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
@@ -133,6 +137,18 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("/manage/entries/<int:entry_id>/accept", "POST"): ROUND_ORGANIZERS,
     ("/manage/entries/<int:entry_id>/request-completion", "POST"): ROUND_ORGANIZERS,
     ("/manage/entries/<int:entry_id>/reject", "POST"): ROUND_ORGANIZERS,
+    # judging
+    ("/manage/rounds/<int:round_id>/jurors", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/jurors", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/jurors/<int:appointment_id>/remove", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/assign", "POST"): ROUND_ORGANIZERS,
+    ("/manage/sheets/<int:sheet_id>/reopen", "POST"): ROUND_ORGANIZERS,
+    ("/judge", "GET"): JURORS,
+    ("/judge/rounds/<int:round_id>", "GET"): JURORS_HIDDEN,
+    ("/judge/entries/<int:entry_id>", "GET"): JURORS_HIDDEN,
+    ("/judge/entries/<int:entry_id>/sheet", "POST"): JURORS_HIDDEN,
+    ("/judge/entries/<int:entry_id>/submit", "POST"): JURORS_HIDDEN,
+    ("/judge/entries/<int:entry_id>/conflict", "POST"): JURORS_HIDDEN,
 }
 
 
@@ -167,6 +183,9 @@ def world(app: Flask, seeded: None) -> World:
     from kcvote.accounts import services
     from kcvote.entries import services as entry_services
     from kcvote.extensions import db
+    from kcvote.judging import services as judging_services
+    from kcvote.judging.enums import SheetStatus
+    from kcvote.judging.models import ScoreSheet
     from kcvote.reference.models import Level, ProductGroup, Province, Region
 
     users = {role: make_user(Role(role), email=f"{role}@example.vn") for role in ROLES if role != "anonymous"}
@@ -179,8 +198,21 @@ def world(app: Flask, seeded: None) -> World:
     make_facility(users["facility"], name="Cơ sở B")
     entry = make_entry(round_, owner, complete=True)
     entry_services.submit_entry(actor=owner, entry=entry)
+    appointment, _ = judging_services.appoint_juror(
+        actor=users["organizer"], round_=round_, email="gk-khac@example.vn", name="Giám khảo khác"
+    )
+    sheet = ScoreSheet(
+        round_id=round_.id,
+        entry_id=entry.id,
+        juror_id=appointment.user_id,
+        rubric_id=round_.rubric.id,
+        status=SheetStatus.SUBMITTED,  # so removing the juror is refused and every role sees it
+    )
+    db.session.add(sheet)
     db.session.commit()
     values = {
+        "appointment_id": appointment.id,
+        "sheet_id": sheet.id,
         "round_id": round_.id,
         "entry_id": entry.id,
         "photo_id": entry.photos[0].id,

@@ -344,7 +344,7 @@ def photo_file(photo_id: int, variant: str) -> Response:
 def document_file(document_id: int) -> Response:
     """Documents are always downloaded (attachment), never rendered inline."""
     document = db.session.get(Document, document_id)
-    if document is None or not rules.can_view_entry(current_user, document.entry):
+    if document is None or not rules.can_view_documents(current_user, document.entry):
         abort(404)
     entry = document.entry
     name = f"{entry.code or 'ho-so-' + str(entry.id)}-{document.kind.value}-{document.id}{document.suffix}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -22,9 +23,22 @@ def is_owner(user: Any, entry: Entry) -> bool:
     return is_member(user, entry.facility)
 
 
+# Higher domains grant more readers without entries importing them (e.g. judging: an assigned,
+# non-conflicted juror while the round is judged). Each grant gets (user, entry).
+VIEW_GRANTS: list[Callable[[Any, Entry], bool]] = []
+
+
 def can_view_entry(user: Any, entry: Entry) -> bool:
-    """The facility, the round's organizers and admins."""
-    return is_owner(user, entry) or can_manage_round(user, entry.round)
+    """The facility, the round's organizers and admins, and whoever a higher domain grants."""
+    return is_owner(user, entry) or can_manage_round(user, entry.round) or any(g(user, entry) for g in VIEW_GRANTS)
+
+
+def can_view_documents(user: Any, entry: Entry) -> bool:
+    """Documents identify the facility: granted readers see them only where a grant says so."""
+    return is_owner(user, entry) or can_manage_round(user, entry.round) or any(g(user, entry) for g in DOCUMENT_GRANTS)
+
+
+DOCUMENT_GRANTS: list[Callable[[Any, Entry], bool]] = []
 
 
 def can_screen(user: Any, entry: Entry) -> bool:

@@ -65,3 +65,8 @@ def points_problem(points: Decimal, criterion: RubricCriterion) -> str | None:
     if (points / HALF) != (points / HALF).to_integral_value():
         return "not_half"
     return None
+
+
+def sees_identity(round_: Round) -> bool:
+    """In blind judging jurors see the entry code only, never the facility."""
+    return not round_.blind_judging

@@ -27,6 +27,7 @@ from kcvote.entries.enums import EntryStatus
 from kcvote.entries.models import Entry
 from kcvote.extensions import db
 from kcvote.facilities.models import FacilityMember
+from kcvote.judging import assignment as algo
 from kcvote.judging import rules
 from kcvote.judging.enums import ConflictSource, SheetStatus
 from kcvote.judging.models import Assignment, Conflict, JurorAppointment, Score, ScoreSheet
@@ -342,7 +343,10 @@ def parse_points(raw: Mapping[int, Any], entry: Entry) -> dict[int, Decimal | No
             raise DomainError(_l("Điểm không hợp lệ (tiêu chí: %(name)s).", name=criterion.name)) from None
         problem = rules.points_problem(points, criterion)
         if problem:
-            raise DomainError(POINTS_MESSAGES[problem].format(name=criterion.name, max=criterion.max_points))
+            raise DomainError(
+                str(POINTS_MESSAGES[problem])
+                % {"name": criterion.name, "max": f"{criterion.max_points.normalize():f}".replace(".", ",")}
+            )
         parsed[criterion.id] = points
     return parsed
 
@@ -417,3 +421,58 @@ def reopen_sheet(*, actor: User, sheet: ScoreSheet, reason: str) -> ScoreSheet:
 def sheet_total(sheet: ScoreSheet) -> Decimal:
     """The sum of the sheet's points."""
     return sum((s.points for s in sheet.scores), Decimal(0))
+
+
+def run_assignment(*, actor: User, round_: Round, stage: int = 1) -> algo.Assignment:
+    """Assign jurors to the accepted entries automatically: k per entry (the round's setting; all
+    when unset), balanced loads, no conflicts. Pairs set by hand, and pairs whose sheet was started,
+    are kept. Returns the algorithm's result, whose problems the organizer sees."""
+    _require_manager(actor, round_)
+    if round_.state not in (RoundState.SCREENING, RoundState.JUDGING):
+        raise DomainError(_l("Chỉ phân công khi đợt đang thẩm định hồ sơ hoặc đang chấm điểm."))
+    detect_conflicts(actor=actor, round_=round_)
+    entries = accepted_entries(round_)
+    jurors = appointments(round_)
+    if not jurors:
+        raise DomainError(_l("Chưa có giám khảo nào được bổ nhiệm."))
+    current = list(
+        db.session.scalars(select(Assignment).where(Assignment.round_id == round_.id, Assignment.stage == stage))
+    )
+    started: set[tuple[int, int]] = {
+        (juror_id, entry_id)
+        for juror_id, entry_id in db.session.execute(
+            select(ScoreSheet.juror_id, ScoreSheet.entry_id).where(
+                ScoreSheet.round_id == round_.id, ScoreSheet.stage == stage
+            )
+        )
+    }
+    fixed = {(a.juror_id, a.entry_id) for a in current if a.manual} | started
+    conflicts: set[tuple[int, int]] = {
+        (juror_id, entry_id)
+        for juror_id, entry_id in db.session.execute(
+            select(Conflict.juror_id, Conflict.entry_id).where(Conflict.round_id == round_.id)
+        )
+    }
+    result = algo.assign(
+        [algo.EntryInfo(e.id, e.group.code) for e in entries],
+        [algo.JurorInfo(j.user_id, frozenset(g.code for g in j.groups) or None) for j in jurors],
+        round_.jurors_per_entry,
+        conflicts,
+        fixed=fixed,
+    )
+    existing = {(a.juror_id, a.entry_id): a for a in current}
+    for pair, row in existing.items():
+        if pair not in result.pairs:
+            db.session.delete(row)
+    for juror_id, entry_id in sorted(result.pairs - existing.keys()):
+        db.session.add(Assignment(round_id=round_.id, entry_id=entry_id, juror_id=juror_id, stage=stage))
+    db.session.flush()
+    audit.record(
+        "assignment.automatic",
+        actor_id=actor.id,
+        obj=round_,
+        pairs=len(result.pairs),
+        spread=result.spread,
+        problems=len(result.problems),
+    )
+    return result

@@ -1,0 +1,1 @@
+"""Judging: score sheets, aggregation and ranking of entries within a round."""

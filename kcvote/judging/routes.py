@@ -1,0 +1,302 @@
+"""Judging pages: the organizer's jurors, conflicts, assignment and progress; the juror's queue and
+score sheet (autosave with an offline queue in the browser)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from kcvote.accounts import emails as account_emails
+from kcvote.contests.models import Round
+from kcvote.contests.rules import can_manage_round, is_organizer
+from kcvote.core.auth import ViewResult, require
+from kcvote.core.errors import DomainError
+from kcvote.entries.labels import PHOTO_LABELS
+from kcvote.entries.models import Entry
+from kcvote.extensions import db
+from kcvote.judging import queries, rules, services
+from kcvote.judging.enums import SheetStatus
+from kcvote.judging.forms import AppointJurorForm, ConflictForm, ReopenForm
+from kcvote.judging.models import JurorAppointment, ScoreSheet
+from kcvote.reference.models import ProductGroup, Province
+
+bp = Blueprint("judging", __name__)
+
+PROBLEM_LABELS = {
+    "too_few_jurors": _l("Sản phẩm %(entry)s chỉ có %(available)s giám khảo chấm được (cần %(required)s)."),
+    "unbalanced": _l("Không thể chia đều tuyệt đối: chênh lệch ít nhất là %(spread)s phiếu."),
+}
+
+
+def _managed_round(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    if not can_manage_round(current_user, round_):
+        abort(403)
+    return round_
+
+
+def _appoint_form(round_: Round) -> AppointJurorForm:
+    form = AppointJurorForm(prefix="juror")
+    form.group_ids.choices = [SelectChoice(g.id, f"{g.number}. {g.code}") for g in round_.groups]
+    provinces = db.session.scalars(select(Province).order_by(Province.sort_order)).all()
+    form.province_id.choices = [SelectChoice(0, "—")] + [SelectChoice(p.id, p.name) for p in provinces]
+    return form
+
+
+def _jurors_page(
+    round_: Round, form: AppointJurorForm | None = None, status: int = 200, problems: list[str] | None = None
+) -> tuple[str, int]:
+    jurors = services.appointments(round_)
+    entries = services.accepted_entries(round_)
+    cells = queries.progress_matrix(round_.id)
+    done = {j.user_id: sum(1 for e in entries if cells.get((j.user_id, e.id)) == "submitted") for j in jurors}
+    load = {
+        j.user_id: sum(1 for e in entries if cells.get((j.user_id, e.id)) in ("assigned", "draft", "submitted"))
+        for j in jurors
+    }
+    page = render_template(
+        "judging/jurors.html",
+        round=round_,
+        jurors=jurors,
+        entries=entries,
+        cells=cells,
+        done=done,
+        load=load,
+        form=form or _appoint_form(round_),
+        problems=problems or [],
+    )
+    return page, status
+
+
+@bp.get("/manage/rounds/<int:round_id>/jurors")
+@require(is_organizer)
+def jurors(round_id: int) -> ViewResult:
+    """Jurors, conflicts and the jurors × entries progress matrix."""
+    return _jurors_page(_managed_round(round_id))
+
+
+@bp.post("/manage/rounds/<int:round_id>/jurors")
+@require(is_organizer)
+def appoint(round_id: int) -> ViewResult:
+    round_ = _managed_round(round_id)
+    form = _appoint_form(round_)
+    if not form.validate_on_submit():
+        return _jurors_page(round_, form, 422)
+    groups = db.session.scalars(select(ProductGroup).where(ProductGroup.id.in_(form.group_ids.data or []))).all()
+    province = db.session.get(Province, form.province_id.data) if form.province_id.data else None
+    try:
+        appointment, _invited = services.appoint_juror(
+            actor=current_user,
+            round_=round_,
+            email=form.email.data or "",
+            name=form.name.data or "",
+            groups=groups,
+            province=province,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        form.email.errors = [str(error.message)]
+        return _jurors_page(round_, form, error.status_code)
+    db.session.commit()
+    account_emails.send_invitation(appointment.user, current_user, _("giám khảo của %(round)s", round=round_.name))
+    flash(_("Đã bổ nhiệm %(name)s làm giám khảo.", name=appointment.user.name), "success")
+    return redirect(url_for("judging.jurors", round_id=round_.id))
+
+
+@bp.post("/manage/rounds/<int:round_id>/jurors/<int:appointment_id>/remove")
+@require(is_organizer)
+def remove(round_id: int, appointment_id: int) -> ViewResult:
+    round_ = _managed_round(round_id)
+    appointment = db.session.get(JurorAppointment, appointment_id)
+    if appointment is None or appointment.round_id != round_.id:
+        abort(404)
+    try:
+        services.remove_juror(actor=current_user, appointment=appointment)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return redirect(url_for("judging.jurors", round_id=round_.id))
+    db.session.commit()
+    flash(_("Đã bỏ giám khảo khỏi đợt."), "success")
+    return redirect(url_for("judging.jurors", round_id=round_.id))
+
+
+@bp.post("/manage/rounds/<int:round_id>/assign")
+@require(is_organizer)
+def assign(round_id: int) -> ViewResult:
+    """Run the automatic assignment (k per entry, balanced, no conflicts)."""
+    round_ = _managed_round(round_id)
+    try:
+        result = services.run_assignment(actor=current_user, round_=round_)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return redirect(url_for("judging.jurors", round_id=round_.id))
+    db.session.commit()
+    codes = {e.id: e.code for e in services.accepted_entries(round_)}
+    problems = [
+        str(PROBLEM_LABELS[p.kind])
+        % {
+            "entry": codes.get(p.entry_id or 0, "?"),
+            "available": p.available,
+            "required": p.required,
+            "spread": p.spread,
+        }
+        for p in result.problems
+        if p.kind in PROBLEM_LABELS
+    ]
+    flash(_("Đã phân công %(n)d lượt chấm.", n=len(result.pairs)), "success")
+    return _jurors_page(round_, problems=problems)
+
+
+@bp.post("/manage/sheets/<int:sheet_id>/reopen")
+@require(is_organizer)
+def reopen(sheet_id: int) -> ViewResult:
+    sheet = db.session.get(ScoreSheet, sheet_id)
+    if sheet is None:
+        abort(404)
+    _managed_round(sheet.round_id)
+    form = ReopenForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("Hãy ghi rõ lý do mở lại phiếu."))
+        services.reopen_sheet(actor=current_user, sheet=sheet, reason=form.reason.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return _jurors_page(sheet.entry.round, status=422)
+    db.session.commit()
+    flash(_("Đã mở lại phiếu chấm."), "success")
+    return redirect(url_for("judging.jurors", round_id=sheet.round_id))
+
+
+# --- the juror's side ------------------------------------------------------------------------
+
+
+@bp.get("/judge")
+@require(rules.is_juror)
+def home() -> str:
+    """The rounds this juror is appointed to."""
+    rounds = queries.rounds_of_juror(current_user.id)
+    return render_template("judging/home.html", rounds=rounds)
+
+
+@bp.get("/judge/rounds/<int:round_id>")
+@require(rules.is_juror)
+def queue(round_id: int) -> str:
+    """The juror's queue with progress (12/40 scored)."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or not rules.is_round_juror(current_user, round_):
+        abort(404)
+    items = queries.queue_for_juror(current_user.id, round_.id) if rules.scoring_open(round_) else []
+    done = sum(1 for _entry, sheet in items if sheet is not None and sheet.status == SheetStatus.SUBMITTED)
+    return render_template("judging/queue.html", round=round_, items=items, done=done, open=rules.scoring_open(round_))
+
+
+def _scorable_entry(entry_id: int) -> Entry:
+    """An entry assigned to the current juror, not conflicted, while judging runs; 404 otherwise."""
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or not rules.is_round_juror(current_user, entry.round):
+        abort(404)
+    if not services.is_assigned(current_user.id, entry.id) or services.conflicted(current_user.id, entry.id):
+        abort(404)
+    if not rules.scoring_open(entry.round):
+        abort(404)
+    return entry
+
+
+@bp.get("/judge/entries/<int:entry_id>")
+@require(rules.is_juror)
+def score(entry_id: int) -> str:
+    """The score sheet: photos, the dossier, the rubric (bounded inputs, half points), remarks."""
+    return _score_page(_scorable_entry(entry_id))[0]
+
+
+def _score_page(entry: Entry, status: int = 200, form: ConflictForm | None = None) -> tuple[str, int]:
+    sheet = services.sheet_for(entry.id, current_user.id)
+    page = render_template(
+        "judging/score.html",
+        entry=entry,
+        sheet=sheet,
+        points=sheet.points if sheet else {},
+        editable=sheet is None or rules.can_edit_sheet(current_user, sheet),
+        show_identity=rules.sees_identity(entry.round),
+        photo_labels=PHOTO_LABELS,
+        conflict_form=form or ConflictForm(),
+    )
+    return page, status
+
+
+@bp.post("/judge/entries/<int:entry_id>/sheet")
+@require(rules.is_juror)
+def autosave(entry_id: int) -> tuple[Response, int]:
+    """Autosave (JSON): {"points": {criterion_id: "7,5" | null}, "remarks": str, "client_id": str,
+    "client_seq": int}. Idempotent and ordered per client; answers with the sheet's state."""
+    entry = _scorable_entry(entry_id)
+    payload: dict[str, Any] = request.get_json(silent=True) or {}
+    raw_points = payload.get("points") or {}
+    if not isinstance(raw_points, dict):
+        return jsonify(error=_("Dữ liệu gửi lên không hợp lệ.")), 400
+    try:
+        points = {int(k): v for k, v in raw_points.items()}
+        seq = int(payload.get("client_seq") or 0)
+    except (TypeError, ValueError):
+        return jsonify(error=_("Dữ liệu gửi lên không hợp lệ.")), 400
+    remarks = payload.get("remarks")
+    try:
+        sheet, applied = services.save_sheet(
+            actor=current_user,
+            entry=entry,
+            points=points,
+            remarks=remarks if isinstance(remarks, str) else None,
+            client_id=str(payload.get("client_id") or "")[:64],
+            client_seq=seq,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return jsonify(error=str(error.message)), error.status_code
+    db.session.commit()
+    return jsonify(saved=True, applied=applied, version=sheet.version, total=str(services.sheet_total(sheet))), 200
+
+
+@bp.post("/judge/entries/<int:entry_id>/submit")
+@require(rules.is_juror)
+def submit(entry_id: int) -> ViewResult:
+    entry = _scorable_entry(entry_id)
+    try:
+        services.submit_sheet(actor=current_user, entry=entry)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return _score_page(entry, 422)
+    db.session.commit()
+    flash(_("Đã nộp phiếu chấm %(code)s.", code=entry.code), "success")
+    return redirect(url_for("judging.queue", round_id=entry.round_id))
+
+
+@bp.post("/judge/entries/<int:entry_id>/conflict")
+@require(rules.is_juror)
+def conflict(entry_id: int) -> ViewResult:
+    """Declare a conflict of interest; the entry leaves the juror's queue."""
+    entry = _scorable_entry(entry_id)
+    form = ConflictForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("Hãy ghi rõ lý do xung đột lợi ích."))
+        services.declare_conflict(actor=current_user, entry=entry, reason=form.reason.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return _score_page(entry, 422, form)
+    db.session.commit()
+    flash(_("Đã ghi nhận xung đột lợi ích; sản phẩm được chuyển khỏi danh sách của bạn."), "info")
+    return redirect(url_for("judging.queue", round_id=entry.round_id))

@@ -1,0 +1,157 @@
+"""Judging pages through the test client: jurors, assignment, autosave JSON, blind mode, secrecy."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from kcvote.accounts.enums import Role
+from kcvote.judging import services
+from kcvote.judging.enums import SheetStatus
+from kcvote.judging.models import Assignment, JurorAppointment, ScoreSheet
+from tests.conftest import csrf_token, login_as, post_form, text_of
+from tests.factories import make_judging_round, make_user
+
+
+def _autosave(client, entry, points: dict, seq: int, client_id: str = "tab") -> object:
+    token = csrf_token(client, f"/judge/entries/{entry.id}")
+    return client.post(
+        f"/judge/entries/{entry.id}/sheet",
+        json={
+            "points": {str(k): v for k, v in points.items()},
+            "remarks": "Mẫu mã đẹp",
+            "client_id": client_id,
+            "client_seq": seq,
+        },
+        headers={"X-CSRFToken": token, "Accept": "application/json"},
+    )
+
+
+def test_organizer_appoints_and_assigns_automatically(client, db, seeded) -> None:
+    organizer, round_, _entries, _ = make_judging_round(n_entries=4, n_jurors=0)
+    round_.jurors_per_entry = 2
+    db.session.commit()
+    login_as(client, organizer)
+    page = f"/manage/rounds/{round_.id}/jurors"
+    for i in range(4):
+        response = post_form(
+            client, page, {"juror-email": f"gk{i}@example.vn", "juror-name": f"Giám khảo {i}"}, token_from=page
+        )
+        assert response.status_code == 302
+    done = post_form(client, f"/manage/rounds/{round_.id}/assign", token_from=page)
+    assert done.status_code == 200
+    assert "Đã phân công 8 lượt chấm." in text_of(done)
+    loads = db.session.execute(select(Assignment.juror_id, func.count()).group_by(Assignment.juror_id)).all()
+    assert sorted(n for _, n in loads) == [2, 2, 2, 2]
+    per_entry = db.session.execute(select(Assignment.entry_id, func.count()).group_by(Assignment.entry_id)).all()
+    assert sorted(n for _, n in per_entry) == [2, 2, 2, 2]
+
+
+def test_appoint_bad_email_is_422(client, db, seeded) -> None:
+    organizer, round_, _, _ = make_judging_round(n_entries=1, n_jurors=0)
+    login_as(client, organizer)
+    page = f"/manage/rounds/{round_.id}/jurors"
+    response = post_form(client, page, {"juror-email": "khong-hop-le"}, token_from=page)
+    assert response.status_code == 422
+    assert "Địa chỉ email không hợp lệ." in text_of(response)
+    assert db.session.scalar(select(func.count(JurorAppointment.id))) == 0
+
+
+def test_autosave_json_then_submit_and_queue_progress(client, db, seeded) -> None:
+    _, _round, entries, [juror] = make_judging_round(n_entries=2, n_jurors=1)
+    login_as(client, juror)
+    entry = entries[0]
+    points = {c.id: str(min(Decimal(8), c.max_points)) for c in entry.round.rubric.criteria}
+    saved = _autosave(client, entry, points, seq=1)
+    assert saved.status_code == 200
+    assert saved.json["applied"] is True
+    again = _autosave(client, entry, points, seq=1)
+    assert (again.status_code, again.json["applied"], again.json["version"]) == (200, False, 1)
+    submitted = post_form(
+        client, f"/judge/entries/{entry.id}/submit", token_from=f"/judge/entries/{entry.id}", follow_redirects=True
+    )
+    assert "Đã chấm 1/2" in text_of(submitted)
+    db.session.rollback()
+    assert db.session.scalar(select(ScoreSheet.status)) == SheetStatus.SUBMITTED
+
+
+def test_autosave_bad_points_is_4xx_in_vietnamese(client, db, seeded) -> None:
+    _, _, [entry], [juror] = make_judging_round(n_entries=1, n_jurors=1)
+    login_as(client, juror)
+    criterion = entry.round.rubric.criteria[0]
+    response = _autosave(client, entry, {criterion.id: "99"}, seq=1)
+    assert response.status_code == 422
+    assert "vượt quá mức tối đa" in response.json["error"]
+    garbage = client.post(
+        f"/judge/entries/{entry.id}/sheet",
+        json={"points": ["not", "a", "map"]},
+        headers={"X-CSRFToken": csrf_token(client, f"/judge/entries/{entry.id}"), "Accept": "application/json"},
+    )
+    assert garbage.status_code == 400
+    assert db.session.scalar(select(func.count(ScoreSheet.id))) == 0
+
+
+def test_blind_mode_hides_the_facility_everywhere(client, db, seeded) -> None:
+    _, round_, [entry], [juror] = make_judging_round(n_entries=1, n_jurors=1)
+    round_.blind_judging = True
+    db.session.commit()
+    login_as(client, juror)
+    name = entry.facility.name
+    for path in ("/judge", f"/judge/rounds/{round_.id}", f"/judge/entries/{entry.id}"):
+        body = client.get(path).data.decode()
+        assert name not in body, path
+    document = entry.documents[0]
+    assert client.get(f"/media/documents/{document.id}").status_code == 404
+    photo = client.get(f"/media/photos/{entry.photos[0].id}/thumb")
+    assert photo.status_code == 200
+    assert name not in photo.headers.get("Content-Disposition", "")
+    photo.close()
+
+
+def test_juror_never_sees_another_jurors_scores(client, app, db, seeded) -> None:
+    _, _, [entry], [first, second] = make_judging_round(n_entries=1, n_jurors=2)
+    criterion = entry.round.rubric.criteria[0]
+    services.save_sheet(actor=first, entry=entry, points={criterion.id: "9.5"})
+    services.save_sheet(actor=first, entry=entry, points={}, remarks="Nhận xét bí mật của giám khảo 1")
+    db.session.commit()
+    login_as(client, second)
+    page = client.get(f"/judge/entries/{entry.id}").data.decode()
+    assert "9.5" not in page and "9,5" not in page
+    assert "Nhận xét bí mật" not in page
+    assert client.get("/manage/rounds/1/jurors").status_code == 403
+
+
+def test_conflict_declared_from_the_sheet_removes_entry_from_queue(client, db, seeded) -> None:
+    _, _round, [entry], [juror] = make_judging_round(n_entries=1, n_jurors=1)
+    login_as(client, juror)
+    page = f"/judge/entries/{entry.id}"
+    empty = post_form(client, f"{page}/conflict", {"reason": ""}, token_from=page)
+    assert empty.status_code == 422
+    assert "lý do xung đột lợi ích" in text_of(empty)
+    done = post_form(
+        client, f"{page}/conflict", {"reason": "Cơ sở của người thân"}, token_from=page, follow_redirects=True
+    )
+    assert "Đã ghi nhận xung đột lợi ích" in text_of(done)
+    assert client.get(page).status_code == 404
+
+
+def test_organizer_reopens_a_sheet_with_reason(client, db, seeded) -> None:
+    organizer, round_, [entry], [juror] = make_judging_round(n_entries=1, n_jurors=1)
+    services.save_sheet(actor=juror, entry=entry, points={c.id: "1" for c in entry.round.rubric.criteria})
+    sheet = services.submit_sheet(actor=juror, entry=entry)
+    db.session.commit()
+    login_as(client, organizer)
+    page = f"/manage/rounds/{round_.id}/jurors"
+    refused = post_form(client, f"/manage/sheets/{sheet.id}/reopen", {"reason": ""}, token_from=page)
+    assert refused.status_code == 422
+    ok = post_form(client, f"/manage/sheets/{sheet.id}/reopen", {"reason": "Nhập nhầm"}, token_from=page)
+    assert ok.status_code == 302
+    db.session.rollback()
+    assert sheet.status == SheetStatus.DRAFT
+
+
+def test_unappointed_user_cannot_open_the_sheet(client, db, seeded) -> None:
+    _, _, [entry], _ = make_judging_round(n_entries=1, n_jurors=1)
+    login_as(client, make_user(Role.JUROR))
+    assert client.get(f"/judge/entries/{entry.id}").status_code == 404
