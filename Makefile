@@ -84,7 +84,7 @@ test: lint ## lint, then the whole suite on SQLite and (when TEST_DATABASE_URL i
 	$(MAKE) --no-print-directory test-postgres
 
 bench: install-dev ## run the benchmarks in bench/
-	@ls bench/*.py >/dev/null 2>&1 && for f in bench/*.py; do $(BIN)/python $$f; done || echo "no benchmarks yet"
+	for f in bench/[!_]*.py; do $(BIN)/python $$f || exit 1; done
 
 clean: ## remove the virtualenv and caches (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -12,18 +12,18 @@ from __future__ import annotations
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
+from _readme import write_results  # bench/ is on sys.path when a script runs
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kcvote.judging.assignment import EntryInfo, JurorInfo, assign, validate
 
-README = Path(__file__).resolve().parent / "README.md"
 GROUPS = ("thu-cong-my-nghe", "che-bien", "co-khi", "khac")
 EVEN = (25, 25, 25, 25)
 SKEWED = (70, 10, 10, 10)
@@ -95,14 +95,6 @@ def main(runs: int = 5) -> str:
         "other.",
     ]
     return "\n".join(lines)
-
-
-def write_results(section: str, body: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    block = f"## {section}\n\n{body}\n"
-    pattern = re.compile(rf"## {re.escape(section)}\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block
-    README.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

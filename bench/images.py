@@ -18,7 +18,6 @@ import io
 import json
 import os
 import platform
-import re
 import resource
 import statistics
 import subprocess
@@ -29,12 +28,13 @@ import tracemalloc
 import zlib
 from pathlib import Path
 
+from _readme import write_results  # bench/ is on sys.path when a script runs
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import ExifTags, Image, ImageChops, features
 
 ROOT = Path(__file__).resolve().parent.parent
-README = Path(__file__).resolve().parent / "README.md"
 WIDTH, HEIGHT = 6000, 4000
 VARIANTS = {
     "kcvote": "`process_image` (checks, sRGB, full-size baseline JPEG q88, progressive display 1280 + thumbnail 320)",
@@ -174,14 +174,6 @@ def main(runs: int = 5) -> str:
         "The bomb is refused from its header, before anything is allocated.",
     ]
     return "\n".join(lines)
-
-
-def write_results(section: str, body: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    block = f"## {section}\n\n{body}\n"
-    pattern = re.compile(rf"## {re.escape(section)}\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block
-    README.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

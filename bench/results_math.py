@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import time
@@ -21,11 +20,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from _readme import write_results  # bench/ is on sys.path when a script runs
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kcvote.judging.scoring import METHODS, AggregateSettings, EntryScores, aggregate, sheet_total
 
-README = Path(__file__).resolve().parent / "README.md"
 SIZES = (2_500, 25_000)
 JURORS_PER_ENTRY = 9
 JUROR_POOL = 45
@@ -110,14 +110,6 @@ def main(runs: int = 5) -> str:
         "Loading the sheets from the database is not included.",
     ]
     return "\n".join(lines)
-
-
-def write_results(section: str, body: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    block = f"## {section}\n\n{body}\n"
-    pattern = re.compile(rf"## {re.escape(section)}\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block
-    README.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

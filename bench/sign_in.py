@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _readme import write_results  # bench/ is on sys.path when a script runs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -29,7 +30,6 @@ from kcvote.accounts.enums import Role
 from kcvote.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
-README = Path(__file__).resolve().parent / "README.md"
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -81,14 +81,6 @@ def main(n: int = 30) -> str:
         f"- so one worker process absorbs about {1000 / statistics.median(request_times):.0f} sign-ins per second",
     ]
     return "\n".join(lines)
-
-
-def write_results(section: str, body: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    block = f"## {section}\n\n{body}\n"
-    pattern = re.compile(rf"## {re.escape(section)}\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block
-    README.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
