@@ -108,9 +108,12 @@ def _install_sqlite_pragmas() -> None:
 
 def register_domain_hooks() -> None:
     """Higher domains add checks and grants to lower ones, which cannot import them: entries guards
-    round transitions (contests); judging lets assigned jurors read dossiers (entries)."""
-    import kcvote.entries.guards
-    import kcvote.judging.grants  # noqa: F401
+    round transitions (contests); judging lets assigned jurors read dossiers (entries) and freezes the
+    results when a round is finalized (contests)."""
+    from kcvote.entries import guards
+    from kcvote.judging import grants, results
+
+    del guards, grants, results  # imported for the registrations they make
 
 
 def register_blueprints(app: Flask) -> None:

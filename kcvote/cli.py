@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 from flask.cli import AppGroup
@@ -98,6 +99,65 @@ def rounds_list(fmt: str) -> None:
         click.echo(
             f"{rec['id']:>5}  {rec['year']}  {rec['state']:<10} {rec['entry_count']:>5}  {rec['level']}: {rec['name']}"
         )
+
+
+def _round_or_fail(round_id: int) -> Any:
+    from kcvote.contests.models import Round
+
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise click.ClickException(f"No round {round_id}.")
+    return round_
+
+
+@kcvote_cli.command("results")
+@click.argument("round_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+def results_command(round_id: int, fmt: str) -> None:
+    """One record per entry: code, product, facility, group, juror_totals, average, median, rank,
+    passed, recognised, prize (provisional until the round is finalized, frozen afterwards)."""
+    import csv
+    import json
+
+    from kcvote.judging.results import RECORD_KEYS, records
+
+    rows = [{key: record.get(key) for key in RECORD_KEYS} for record in records(_round_or_fail(round_id))]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(RECORD_KEYS))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "juror_totals": " ".join(row["juror_totals"] or [])})
+
+
+@kcvote_cli.command("export-scores")
+@click.argument("round_id", type=int)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True)
+def export_scores_command(round_id: int, out: str) -> None:
+    """Write every score (juror × entry × criterion) and the summary to an Excel file."""
+    from pathlib import Path
+
+    from kcvote.judging.exports import export_scores
+
+    Path(out).write_bytes(export_scores(_round_or_fail(round_id)))
+    click.echo(f"Wrote {out}.")
+
+
+@kcvote_cli.command("demo-scores")
+@click.argument("round_id", type=int)
+@click.option("--seed", type=int, default=2025, show_default=True)
+def demo_scores_command(round_id: int, seed: int) -> None:
+    """For demos only: fill plausible scores on every assigned sheet of a judging round and submit them."""
+    from kcvote.judging.demo import fill_demo_scores
+
+    try:
+        sheets = fill_demo_scores(_round_or_fail(round_id), seed=seed)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"Filled and submitted {sheets} score sheets.")
 
 
 audit_cli = AppGroup("audit", help="The hash-chained audit log.")

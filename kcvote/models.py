@@ -5,7 +5,15 @@ from kcvote.contests.models import Round, Rubric, RubricCriterion, RubricGroup, 
 from kcvote.core.audit import AuditEntry
 from kcvote.entries.models import Document, Entry, EntryEvent, Photo, Product
 from kcvote.facilities.models import Facility, FacilityMember
-from kcvote.judging.models import Assignment, Conflict, JurorAppointment, Score, ScoreSheet, juror_groups
+from kcvote.judging.models import (
+    Assignment,
+    Conflict,
+    JurorAppointment,
+    ResultSnapshot,
+    Score,
+    ScoreSheet,
+    juror_groups,
+)
 from kcvote.reference.models import Level, ProductGroup, Province, Region
 
 __all__ = [
@@ -24,6 +32,7 @@ __all__ = [
     "ProductGroup",
     "Province",
     "Region",
+    "ResultSnapshot",
     "RoleAssignment",
     "Round",
     "Rubric",

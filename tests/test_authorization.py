@@ -149,6 +149,12 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("/judge/entries/<int:entry_id>/sheet", "POST"): JURORS_HIDDEN,
     ("/judge/entries/<int:entry_id>/submit", "POST"): JURORS_HIDDEN,
     ("/judge/entries/<int:entry_id>/conflict", "POST"): JURORS_HIDDEN,
+    # results: the world's round is still open, so nobody sees scores yet
+    ("/manage/rounds/<int:round_id>/results", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/results", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/results/reopen", "POST"): ADMIN_ONLY,
+    ("/manage/rounds/<int:round_id>/scores.xlsx", "GET"): _expect(LOGIN, HIDDEN, HIDDEN, DENY, DENY, DENY),
+    ("/results/<int:round_id>", "GET"): _expect(HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
 }
 
 

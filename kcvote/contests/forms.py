@@ -88,6 +88,11 @@ class RoundForm(BaseForm):
         _l("Số giám khảo chấm mỗi sản phẩm (để trống: tất cả)"),
         validators=[Optional(), NumberRange(1, 50, _l("Từ 1 đến 50."))],
     )
+    prize_tiers = StringField(
+        _l("Cơ cấu giải (nếu có)"),
+        validators=[Optional(), Length(max=500)],
+        render_kw={"placeholder": "Giải nhất: 2; Giải nhì: 4; Giải ba: 6; Khuyến khích: 8"},
+    )
     submit = SubmitField(_l("Lưu"))
 
     def validate_registration_deadline(self, field: Any) -> None:

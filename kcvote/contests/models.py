@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Column, Enum, ForeignKey, Numeric, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, Enum, ForeignKey, Numeric, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kcvote.accounts.models import User
@@ -63,6 +64,8 @@ class Round(TimestampMixin, Model):
     # At regional and national level a juror may not score entries from their own province.
     same_province_conflict: Mapped[bool] = mapped_column(default=False)
     two_stage: Mapped[bool] = mapped_column(default=False)
+    # Prize tiers among the recognised, best first: [["Giải nhất", 2], ["Giải nhì", 4], ...].
+    prize_tiers: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
     source_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

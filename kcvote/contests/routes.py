@@ -78,6 +78,7 @@ def _settings(form: RoundForm) -> services.RoundSettings:
         blind_judging=bool(form.blind_judging.data),
         jurors_per_entry=form.jurors_per_entry.data,
         completion_days=form.completion_days.data,
+        prize_tiers=services.parse_prize_tiers(form.prize_tiers.data or ""),
     )
 
 
@@ -145,6 +146,7 @@ def edit(round_id: int) -> ViewResult:
     form = RoundForm(obj=round_)
     _fill_choices(form)
     if not form.is_submitted():
+        form.prize_tiers.data = "; ".join(f"{name}: {count}" for name, count in round_.prize_tiers or [])
         form.group_ids.data = [g.id for g in round_.groups]
         form.scope_province_id.data = round_.scope_province_id or 0
         form.scope_region_id.data = round_.scope_region_id or 0

@@ -11,7 +11,7 @@ from kcvote.contests.models import Round
 from kcvote.core.clock import deadline_passed, today_vn
 
 # Settings an organizer may still change once registration has opened.
-EDITABLE_WHEN_OPEN = ("name", "registration_deadline", "judging_starts_on", "judging_ends_on")
+EDITABLE_WHEN_OPEN = ("name", "registration_deadline", "judging_starts_on", "judging_ends_on", "prize_tiers")
 
 
 def _signed_in(user: Any) -> bool:

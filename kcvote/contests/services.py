@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -107,6 +107,20 @@ class RoundSettings:
     blind_judging: bool = False
     jurors_per_entry: int | None = None
     completion_days: int = 15
+    prize_tiers: list[list[Any]] = field(default_factory=list)
+
+
+def parse_prize_tiers(text: str) -> list[list[Any]]:
+    """ "Giải nhất: 2; Giải nhì: 4" → [["Giải nhất", 2], ["Giải nhì", 4]]. :raise DomainError: on bad input."""
+    tiers: list[list[Any]] = []
+    for part in (p.strip() for p in text.replace("\n", ";").split(";")):
+        if not part:
+            continue
+        name, _, count = part.rpartition(":")
+        if not name.strip() or not count.strip().isdigit() or int(count) < 1:
+            raise DomainError(_l("Cơ cấu giải ghi theo dạng “Giải nhất: 2; Giải nhì: 4” (lỗi ở: %(part)s).", part=part))
+        tiers.append([name.strip(), int(count)])
+    return tiers
 
 
 def _check_scope(settings: RoundSettings) -> None:
@@ -141,6 +155,7 @@ def _apply(round_: Round, settings: RoundSettings) -> None:
     round_.blind_judging = settings.blind_judging
     round_.jurors_per_entry = settings.jurors_per_entry
     round_.completion_days = settings.completion_days
+    round_.prize_tiers = [list(t) for t in settings.prize_tiers]
 
 
 def _grant_organizer(actor: User, round_: Round) -> None:
@@ -231,6 +246,7 @@ def copy_round(*, actor: User, source: Round, year: int) -> Round:
         blind_judging=source.blind_judging,
         jurors_per_entry=source.jurors_per_entry,
         completion_days=source.completion_days,
+        prize_tiers=[list(t) for t in source.prize_tiers or []],
     )
     return create_round(actor=actor, settings=settings, source=source)
 
@@ -268,7 +284,7 @@ def _changed_fields(round_: Round, settings: RoundSettings) -> list[str]:
     fields = [
         "name", "year", "code_prefix", "registration_opens_on", "registration_deadline", "judging_starts_on",
         "judging_ends_on", "pass_threshold", "min_photos", "max_photo_mb", "max_document_mb",
-        "certificate_validity_years", "blind_judging", "jurors_per_entry", "completion_days",
+        "certificate_validity_years", "blind_judging", "jurors_per_entry", "completion_days", "prize_tiers",
     ]  # fmt: skip
     changed = [f for f in fields if getattr(round_, f) != getattr(settings, f)]
     if round_.level_id != settings.level.id:
@@ -336,6 +352,23 @@ TransitionGuard = Callable[[Round], list[str]]
 TRANSITION_GUARDS: dict[RoundState, list[TransitionGuard]] = defaultdict(list)
 
 
+# ... and effects that must happen in the same transaction as the transition (e.g. judging freezes
+# the results when the round is finalized). Each effect gets (actor, round).
+TransitionEffect = Callable[[User, Round], None]
+TRANSITION_EFFECTS: dict[RoundState, list[TransitionEffect]] = defaultdict(list)
+
+
+def transition_effect(target: RoundState) -> Callable[[TransitionEffect], TransitionEffect]:
+    """Register the decorated function to run when a round enters ``target``."""
+
+    def register(func: TransitionEffect) -> TransitionEffect:
+        if func not in TRANSITION_EFFECTS[target]:
+            TRANSITION_EFFECTS[target].append(func)
+        return func
+
+    return register
+
+
 def transition_guard(target: RoundState) -> Callable[[TransitionGuard], TransitionGuard]:
     """Register the decorated function as a guard on entering ``target``."""
 
@@ -365,6 +398,8 @@ def _transition(actor: User, round_: Round, expected: RoundState, target: RoundS
     round_.state = target
     round_.state_changed_at = utcnow()
     db.session.flush()
+    for effect in TRANSITION_EFFECTS[target]:
+        effect(actor, round_)
     audit.record(
         "round.state_changed", actor_id=actor.id, obj=round_, **{"from": previous.value, "to": target.value}, **data
     )
@@ -402,6 +437,15 @@ def close_judging(*, actor: User, round_: Round) -> Round:
 def finalize_round(*, actor: User, round_: Round) -> Round:
     """closed → finalized: results are frozen."""
     return _transition(actor, round_, RoundState.CLOSED, RoundState.FINALIZED)
+
+
+def reopen_results(*, actor: User, round_: Round, reason: str) -> Round:
+    """finalized → closed: only an administrator, with a reason (audited); the frozen results are retired."""
+    if not actor.has_role(Role.ADMIN):
+        raise NotAllowed(_l("Chỉ quản trị viên được mở lại kết quả đã chốt."))
+    if not reason.strip():
+        raise DomainError(_l("Hãy ghi rõ lý do mở lại kết quả."))
+    return _transition(actor, round_, RoundState.FINALIZED, RoundState.CLOSED, reason=reason.strip())
 
 
 def publish_round(*, actor: User, round_: Round) -> Round:

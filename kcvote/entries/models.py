@@ -61,6 +61,8 @@ class Entry(TimestampMixin, Model):
     completion_deadline: Mapped[date | None]
     # Set by the council's selection (judging); progression draws only recognised entries.
     recognised_at: Mapped[datetime | None]
+    # A prize among the recognised (e.g. "Giải nhất"), set with the council's selection.
+    prize: Mapped[str] = mapped_column(String(60), default="")
     search_text: Mapped[str] = mapped_column(String(800), default="", index=True)
 
     # Phiếu đăng ký (Mẫu 01): contact person and the facility's declaration.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Column, Enum, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Enum, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kcvote.accounts.models import User
@@ -118,6 +119,21 @@ class ScoreSheet(TimestampMixin, Model):
     @property
     def points(self) -> dict[int, Decimal]:
         return {s.criterion_id: s.points for s in self.scores}
+
+
+class ResultSnapshot(Model):
+    """The results frozen when the round is finalized; an admin's reopening retires it (kept)."""
+
+    __tablename__ = "result_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    retired_reason: Mapped[str] = mapped_column(Text, default="")
+    # One record per entry: the keys of `kcvote results` (code, product, facility, group, ...).
+    records: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 
 
 class Score(Model):

@@ -3,9 +3,10 @@ score sheet (autosave with an offline queue in the browser)."""
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +15,9 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from kcvote.accounts import emails as account_emails
+from kcvote.accounts.rules import is_admin
+from kcvote.contests import services as contest_services
+from kcvote.contests.enums import RoundState
 from kcvote.contests.models import Round
 from kcvote.contests.rules import can_manage_round, is_organizer
 from kcvote.core.auth import ViewResult, require
@@ -22,7 +26,9 @@ from kcvote.entries.labels import PHOTO_LABELS
 from kcvote.entries.models import Entry
 from kcvote.extensions import db
 from kcvote.judging import queries, rules, services
+from kcvote.judging import results as result_services
 from kcvote.judging.enums import SheetStatus
+from kcvote.judging.exports import export_scores
 from kcvote.judging.forms import AppointJurorForm, ConflictForm, ReopenForm
 from kcvote.judging.models import JurorAppointment, ScoreSheet
 from kcvote.reference.models import ProductGroup, Province
@@ -300,3 +306,105 @@ def conflict(entry_id: int) -> ViewResult:
     db.session.commit()
     flash(_("Đã ghi nhận xung đột lợi ích; sản phẩm được chuyển khỏi danh sách của bạn."), "info")
     return redirect(url_for("judging.queue", round_id=entry.round_id))
+
+
+# --- results, selection, finalize, publish -----------------------------------------------------
+
+RESULTS_STATES = (RoundState.CLOSED, RoundState.FINALIZED, RoundState.PUBLISHED)
+
+
+def _grouped(records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        grouped.setdefault(record["group"], []).append(record)
+    return grouped
+
+
+@bp.route("/manage/rounds/<int:round_id>/results", methods=["GET", "POST"])
+@require(is_organizer)
+def results(round_id: int) -> ViewResult:
+    """Ranked results by group once scoring is closed; the council's selection and prizes."""
+    round_ = _managed_round(round_id)
+    if round_.state not in RESULTS_STATES:
+        return render_template("judging/results.html", round=round_, groups={}, available=False), 200
+    status = 200
+    if request.method == "POST":
+        choices: dict[int, str | None] = {}
+        for key, value in request.form.items():
+            if key.startswith("entry-") and key[6:].isdigit():
+                choices[int(key[6:])] = None if value == "-" else ("" if value == "+" else value)
+        try:
+            count = result_services.select_entries(actor=current_user, round_=round_, choices=choices)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Đã lưu lựa chọn: %(n)d sản phẩm được công nhận.", n=count), "success")
+            return redirect(url_for("judging.results", round_id=round_.id))
+    return _results_page(round_, status)
+
+
+def _results_page(round_: Round, status: int = 200, reopen_form: ReopenForm | None = None) -> tuple[str, int]:
+    records = result_services.records(round_)
+    page = render_template(
+        "judging/results.html",
+        round=round_,
+        groups=_grouped(records),
+        group_names={g.code: g.name for g in round_.groups},
+        available=True,
+        editable=round_.state == RoundState.CLOSED,
+        tiers=[name for name, _count in round_.prize_tiers or []],
+        frozen=result_services.active_snapshot(round_) is not None,
+        reopen_form=reopen_form or ReopenForm(),
+    )
+    return page, status
+
+
+@bp.post("/manage/rounds/<int:round_id>/results/reopen")
+@require(is_admin)
+def reopen_results(round_id: int) -> ViewResult:
+    """An administrator reopens finalized results, with a reason (audited)."""
+    round_ = _managed_round(round_id)
+    form = ReopenForm()
+    try:
+        contest_services.reopen_results(actor=current_user, round_=round_, reason=form.reason.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return _results_page(round_, 422, form)
+    db.session.commit()
+    flash(_("Đã mở lại kết quả để hội đồng xem xét lại."), "warning")
+    return redirect(url_for("judging.results", round_id=round_.id))
+
+
+@bp.get("/manage/rounds/<int:round_id>/scores.xlsx")
+@require(is_organizer)
+def scores_xlsx(round_id: int) -> Response:
+    """Every score (juror × entry × criterion) and the summary, once scoring is closed."""
+    round_ = _managed_round(round_id)
+    if round_.state not in RESULTS_STATES:
+        abort(404)
+    data = export_scores(round_)
+    return send_file(
+        BytesIO(data),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"diem-dot-{round_.id}.xlsx",
+    )
+
+
+@bp.get("/results/<int:round_id>")
+def public_results(round_id: int) -> str:
+    """The recognised products of a published round, for everyone."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.state != RoundState.PUBLISHED:
+        abort(404)
+    recognised = [r for r in result_services.records(round_) if r["recognised"]]
+    return render_template(
+        "judging/public_results.html",
+        round=round_,
+        groups=_grouped(recognised),
+        group_names={g.code: g.name for g in round_.groups},
+    )

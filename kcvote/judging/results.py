@@ -1,0 +1,199 @@
+"""Results of a round: aggregate the submitted sheets (scoring.py), the council's selection and prizes,
+and the snapshot frozen at finalize.
+
+Only submitted sheets count. Before the round is finalized results are provisional and recomputed
+on request; from finalize on they are read from the snapshot and never recomputed silently.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from kcvote.accounts.models import User
+from kcvote.contests.enums import RoundState
+from kcvote.contests.models import Round
+from kcvote.contests.rules import can_manage_round
+from kcvote.contests.services import transition_effect
+from kcvote.core import audit
+from kcvote.core.db import utcnow
+from kcvote.core.errors import DomainError, NotAllowed
+from kcvote.entries.enums import EntryStatus
+from kcvote.entries.models import Entry
+from kcvote.extensions import db
+from kcvote.judging import scoring
+from kcvote.judging.enums import SheetStatus
+from kcvote.judging.models import ResultSnapshot, Score, ScoreSheet
+
+RECORD_KEYS = (
+    "code",
+    "product",
+    "facility",
+    "group",
+    "juror_totals",
+    "average",
+    "median",
+    "rank",
+    "passed",
+    "recognised",
+    "prize",
+)
+
+
+def settings_of(round_: Round) -> scoring.AggregateSettings:
+    """The round's aggregation settings (the regulation's mean ≥ 70 unless the round says otherwise)."""
+    method = round_.aggregate_method if round_.aggregate_method in scoring.METHODS else "mean"
+    return scoring.AggregateSettings(
+        method=method,  # type: ignore[arg-type]
+        trim_min_jurors=max(round_.trim_min_jurors, 3),
+        disagreement_sd=Decimal(round_.disagreement_sd),
+        threshold=Decimal(round_.pass_threshold),
+        with_zscore=True,
+    )
+
+
+def juror_totals(round_id: int, stage: int = 1) -> dict[int, dict[int, Decimal]]:
+    """entry id → juror id → total of the submitted sheet, summed by the database in one query."""
+    rows = db.session.execute(
+        select(ScoreSheet.entry_id, ScoreSheet.juror_id, func.sum(Score.points))
+        .join(Score, Score.sheet_id == ScoreSheet.id)
+        .where(
+            ScoreSheet.round_id == round_id,
+            ScoreSheet.stage == stage,
+            ScoreSheet.status == SheetStatus.SUBMITTED,
+        )
+        .group_by(ScoreSheet.entry_id, ScoreSheet.juror_id)
+    )
+    totals: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for entry_id, juror_id, total in rows:
+        # SQLite sums NUMERIC as a float; half points are exact in binary, so str() is exact.
+        totals[entry_id][juror_id] = Decimal(str(total)).quantize(Decimal("0.1"))
+    return totals
+
+
+def compute(round_: Round, stage: int = 1) -> tuple[list[scoring.EntryResult], dict[int, Entry]]:
+    """Provisional results of the accepted entries, ranked within each product group."""
+    entries = {
+        e.id: e
+        for e in db.session.scalars(
+            select(Entry).where(Entry.round_id == round_.id, Entry.status == EntryStatus.ACCEPTED)
+        )
+    }
+    totals = juror_totals(round_.id, stage)
+    scores = [
+        scoring.EntryScores(
+            entry_id=e.id, group=e.group.code, code=e.code or f"#{e.id}", juror_totals=totals.get(e.id, {})
+        )
+        for e in entries.values()
+    ]
+    return scoring.aggregate(scores, settings_of(round_)), entries
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def records(round_: Round, stage: int = 1) -> list[dict[str, Any]]:
+    """One record per entry with RECORD_KEYS: from the snapshot once finalized, else computed."""
+    snapshot = active_snapshot(round_)
+    if snapshot is not None:
+        return list(snapshot.records)
+    results, entries = compute(round_, stage)
+    out = []
+    for result in results:
+        entry = entries[result.entry_id]
+        out.append(
+            {
+                "code": result.code,
+                "product": entry.product.name,
+                "facility": entry.facility.name,
+                "group": result.group,
+                "juror_totals": [f"{total:.2f}" for _juror, total in result.juror_totals],
+                "average": _decimal(result.mean),
+                "median": _decimal(result.median),
+                "aggregate": _decimal(result.aggregate),
+                "std_dev": _decimal(result.std_dev),
+                "disagreement": result.disagreement,
+                "zscore_mean": _decimal(result.zscore_mean),
+                "rank": result.rank,
+                "tied": result.tied,
+                "passed": result.passed,
+                "recognised": entry.recognised_at is not None,
+                "prize": entry.prize or None,
+                "entry_id": entry.id,
+            }
+        )
+    return out
+
+
+def active_snapshot(round_: Round) -> ResultSnapshot | None:
+    return db.session.scalar(
+        select(ResultSnapshot).where(ResultSnapshot.round_id == round_.id, ResultSnapshot.active.is_(True))
+    )
+
+
+def select_entries(*, actor: User, round_: Round, choices: Mapping[int, str | None]) -> int:
+    """The council's selection after closing: ``choices`` maps entry id → prize ("" = recognised
+    without a prize, None = not recognised). Only passing entries can be recognised; each prize tier
+    holds at most its configured number. Returns how many are recognised."""
+    if not can_manage_round(actor, round_):
+        raise NotAllowed(_l("Bạn không quản lý đợt bình chọn này."))
+    if round_.state != RoundState.CLOSED:
+        raise DomainError(_l("Chỉ chọn sản phẩm công nhận khi đợt đã kết thúc chấm và chưa chốt kết quả."))
+    results, entries = compute(round_)
+    passed = {r.entry_id for r in results if r.passed}
+    tiers = {str(name): int(count) for name, count in (round_.prize_tiers or [])}
+    used: dict[str, int] = defaultdict(int)
+    for entry_id, prize in choices.items():
+        if prize is None:
+            continue
+        if entry_id not in entries:
+            raise DomainError(_l("Hồ sơ không thuộc đợt bình chọn này."))
+        if entry_id not in passed:
+            raise DomainError(
+                _l("Sản phẩm %(code)s không đạt điểm nên không thể công nhận.", code=entries[entry_id].code)
+            )
+        if prize:
+            if prize not in tiers:
+                raise DomainError(_l("Giải “%(prize)s” không có trong cơ cấu giải của đợt.", prize=prize))
+            used[prize] += 1
+            if used[prize] > tiers[prize]:
+                raise DomainError(_l("Giải “%(prize)s” chỉ có %(n)d suất.", prize=prize, n=tiers[prize]))
+    now = utcnow()
+    count = 0
+    for entry_id, entry in entries.items():
+        prize = choices.get(entry_id)
+        if prize is None:
+            entry.recognised_at, entry.prize = None, ""
+        else:
+            entry.recognised_at = entry.recognised_at or now
+            entry.prize = prize
+            count += 1
+    db.session.flush()
+    audit.record("results.selected", actor_id=actor.id, obj=round_, recognised=count, prizes=dict(used))
+    return count
+
+
+@transition_effect(RoundState.FINALIZED)
+def freeze_results(actor: User, round_: Round) -> None:
+    """At finalize the results are written once; nothing recomputes them afterwards."""
+    frozen = records(round_)
+    snapshot = ResultSnapshot(round_id=round_.id, created_by_id=actor.id, records=frozen)
+    db.session.add(snapshot)
+    db.session.flush()
+    audit.record("results.frozen", actor_id=actor.id, obj=round_, snapshot_id=snapshot.id, entries=len(frozen))
+
+
+@transition_effect(RoundState.CLOSED)
+def retire_snapshot(actor: User, round_: Round) -> None:
+    """Reopening finalized results (admins only, with a reason) retires the snapshot; it is kept."""
+    snapshot = active_snapshot(round_)
+    if snapshot is not None:
+        snapshot.active = False
+        snapshot.retired_reason = "reopened"
+        db.session.flush()
