@@ -33,14 +33,18 @@ def seed() -> None:
 @kcvote_cli.command("demo")
 def demo() -> None:
     """Load demo data (one user per role) and print the demo logins."""
-    from kcvote.demo import DEMO_PASSWORD, load_demo_round, load_demo_users
+    from kcvote.demo import DEMO_PASSWORD, load_demo_judging_round, load_demo_round, load_demo_users
 
     rows = load_demo_users()
     db.session.commit()
     round_, entries = load_demo_round()
     db.session.commit()
+    judging_round, judged = load_demo_judging_round()
+    db.session.commit()
     created = sum(1 for _, was_created in rows if was_created)
     click.echo(f"Demo data: +{created} users, +{entries} entries" + (f" in round {round_.id}." if round_ else "."))
+    if judging_round is not None:
+        click.echo(f"Demo judging: round {judging_round.id} with {judged} entries, 3 jurors, sheets in progress.")
     click.echo("")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
     for user, _ in rows:

@@ -249,3 +249,135 @@ def _demo_pdf() -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+# --- a commune round being judged: jurors, sheets submitted and in progress (make run) -------
+
+DEMO_JUDGING_NAME = "Bình chọn sản phẩm công nghiệp nông thôn tiêu biểu cấp xã Đại Từ năm {year}"
+# (index of a facility in DEMO_ENTRIES, product, group number)
+DEMO_JUDGING_ENTRIES: list[tuple[int, str, int]] = [
+    (1, "Chè đinh Tân Cương", 2),
+    (2, "Chè túi lọc Phúc Xuân", 2),
+    (7, "Bún khô Hùng Sơn", 2),
+    (9, "Mật ong hoa nhãn", 2),
+    (14, "Làn mây đựng quà Tết", 1),
+    (17, "Ấm chén gốm men rạn", 1),
+    (18, "Hộp đựng chè gỗ nghiến", 1),
+    (23, "Khay tre ép", 1),
+    (24, "Máy sấy chè mini", 3),
+    (26, "Liềm rèn Phổ Yên", 3),
+    (33, "Trà cà gai leo túi lọc", 4),
+    (36, "Nhang quế", 4),
+]
+DEMO_JURORS = [
+    ("juror@demo.kcvote.vn", None),
+    ("giamkhao2@demo.kcvote.vn", "Đỗ Văn Thẩm"),
+    ("giamkhao3@demo.kcvote.vn", "Vũ Thị Định"),
+]
+
+
+def load_demo_judging_round() -> tuple[Round | None, int]:
+    """A round in judging with jurors assigned; some sheets submitted, some in progress."""
+    from kcvote.contests import services as contest_services
+    from kcvote.core.clock import add_days, today_vn
+    from kcvote.core.images import demo_photo
+    from kcvote.entries import services as entry_services
+    from kcvote.entries.enums import DocumentKind, PhotoKind
+    from kcvote.facilities.models import Facility, FacilityMember
+    from kcvote.judging import services as judging_services
+    from kcvote.reference.models import Level, ProductGroup, Province
+
+    today = today_vn()
+    name = DEMO_JUDGING_NAME.format(year=today.year)
+    if db.session.scalar(select(Round.id).where(Round.name == name)) is not None:
+        return None, 0
+    organizer = account_services.get_user_by_email("organizer@demo.kcvote.vn")
+    level = db.session.scalar(select(Level).where(Level.code == "xa"))
+    province = db.session.scalar(select(Province).where(Province.name == "Thái Nguyên"))
+    if organizer is None or level is None or province is None:
+        raise RuntimeError("Load reference data (kcvote seed) and demo users first.")
+    groups = db.session.scalars(select(ProductGroup).order_by(ProductGroup.number)).all()
+    settings = contest_services.RoundSettings(
+        name=name,
+        level=level,
+        year=today.year,
+        groups=groups,
+        scope_province=province,
+        scope_commune="xã Đại Từ",
+        code_prefix="DT",
+        registration_opens_on=add_days(today, -1),
+        registration_deadline=today,
+        jurors_per_entry=2,
+    )
+    round_ = contest_services.create_round(actor=organizer, settings=settings)
+    contest_services.open_round(actor=organizer, round_=round_)
+    by_number = {g.number: g for g in groups}
+    pdf = _demo_pdf()
+    for index, product_name, group_number in DEMO_JUDGING_ENTRIES:
+        user = account_services.get_user_by_email(f"coso{index:02d}@demo.kcvote.vn")
+        facility = (
+            db.session.scalar(select(Facility).join(FacilityMember).where(FacilityMember.user_id == user.id))
+            if user
+            else None
+        )
+        if user is None or facility is None:
+            raise RuntimeError("Load the demo round first (load_demo_round).")
+        entry = entry_services.register_entry(
+            actor=user, round_=round_, group=by_number[group_number], product_name=product_name
+        )
+        entry_services.save_dossier(actor=user, entry=entry, fields={**DEMO_DESCRIPTION, "declaration_accepted": True})
+        for view, kind in enumerate((PhotoKind.FRONT, PhotoKind.SIDE, PhotoKind.TOP)):
+            entry_services.add_photo(
+                actor=user,
+                entry=entry,
+                data=demo_photo(product_name, seed=index + 50, view=view, size=(800, 600)),
+                kind=kind,
+            )
+        entry_services.add_document(actor=user, entry=entry, data=pdf, kind=DocumentKind.BUSINESS_REGISTRATION)
+        entry_services.submit_entry(actor=user, entry=entry)
+        entry_services.accept_entry(actor=organizer, entry=entry)
+    contest_services.start_screening(actor=organizer, round_=round_, today=add_days(today, 1))
+    for email, juror_name in DEMO_JURORS:
+        judging_services.appoint_juror(actor=organizer, round_=round_, email=email, name=juror_name or "")
+    for email, _name in DEMO_JURORS[1:]:
+        juror = account_services.get_user_by_email(email)
+        if juror is not None and juror.password_hash is None:
+            juror.password_hash = generate_password_hash(DEMO_PASSWORD)
+            juror.email_confirmed_at = juror.created_at
+    contest_services.start_judging(actor=organizer, round_=round_)
+    judging_services.run_assignment(actor=organizer, round_=round_)
+    _demo_partial_scores(round_)
+    return round_, len(DEMO_JUDGING_ENTRIES)
+
+
+def _demo_partial_scores(round_: Round) -> None:
+    """The other jurors have submitted most sheets; the demo juror has one in progress."""
+    import random
+    from decimal import Decimal
+
+    from kcvote.judging import services as judging_services
+    from kcvote.judging.models import Assignment
+
+    rng = random.Random(2026)
+    criteria = round_.rubric.criteria if round_.rubric else []
+    assignments = db.session.scalars(
+        select(Assignment).where(Assignment.round_id == round_.id).order_by(Assignment.entry_id, Assignment.juror_id)
+    ).all()
+    demo_juror_started = False
+    for assignment in assignments:
+        juror, entry = assignment.juror, assignment.entry
+        is_demo = juror.email == "juror@demo.kcvote.vn"
+        if is_demo and demo_juror_started:
+            continue  # the rest waits for whoever tries the demo
+        level = 0.6 + (entry.id % 7) * 0.05
+        points = {
+            c.id: str(
+                (Decimal(min(max(level + rng.uniform(-0.1, 0.1), 0), 1)) * c.max_points * 2).quantize(Decimal(1)) / 2
+            )
+            for c in (criteria[: len(criteria) // 2] if is_demo else criteria)
+        }
+        judging_services.save_sheet(actor=juror, entry=entry, points=points)
+        if is_demo:
+            demo_juror_started = True
+        elif rng.random() < 0.8:
+            judging_services.submit_sheet(actor=juror, entry=entry)

@@ -142,6 +142,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("/manage/rounds/<int:round_id>/jurors", "POST"): ROUND_ORGANIZERS,
     ("/manage/rounds/<int:round_id>/jurors/<int:appointment_id>/remove", "POST"): ROUND_ORGANIZERS,
     ("/manage/rounds/<int:round_id>/assign", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/remind", "POST"): ROUND_ORGANIZERS,
     ("/manage/sheets/<int:sheet_id>/reopen", "POST"): ROUND_ORGANIZERS,
     ("/judge", "GET"): JURORS,
     ("/judge/rounds/<int:round_id>", "GET"): JURORS_HIDDEN,

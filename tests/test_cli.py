@@ -87,7 +87,7 @@ def test_demo_round_is_open_with_forty_entries_in_four_groups(app, db, seeded) -
 
     runner = app.test_cli_runner()
     assert runner.invoke(args=["kcvote", "demo"]).exit_code == 0
-    round_ = db.session.scalar(select(Round))
+    round_ = db.session.scalar(select(Round).where(Round.state == RoundState.OPEN))
     entries = db.session.scalars(select(Entry).where(Entry.round_id == round_.id)).all()
     assert round_.state == RoundState.OPEN
     assert len(entries) == 40
@@ -107,7 +107,16 @@ def test_demo_round_is_open_with_forty_entries_in_four_groups(app, db, seeded) -
     listed = runner.invoke(args=["kcvote", "rounds", "list", "--format", "json"])
     import json
 
+    judging = db.session.scalar(select(Round).where(Round.state == RoundState.JUDGING))
     assert json.loads(listed.output) == [
+        {
+            "id": judging.id,
+            "name": judging.name,
+            "level": "Cấp xã",
+            "year": judging.year,
+            "state": "judging",
+            "entry_count": 12,
+        },
         {
             "id": round_.id,
             "name": round_.name,
@@ -115,5 +124,10 @@ def test_demo_round_is_open_with_forty_entries_in_four_groups(app, db, seeded) -
             "year": round_.year,
             "state": "open",
             "entry_count": 40,
-        }
+        },
     ]
+    from kcvote.judging.enums import SheetStatus
+    from kcvote.judging.models import ScoreSheet
+
+    states = db.session.scalars(select(ScoreSheet.status).where(ScoreSheet.round_id == judging.id)).all()
+    assert SheetStatus.SUBMITTED in states and SheetStatus.DRAFT in states

@@ -25,6 +25,7 @@ from kcvote.core.errors import DomainError
 from kcvote.entries.labels import PHOTO_LABELS
 from kcvote.entries.models import Entry
 from kcvote.extensions import db
+from kcvote.judging import emails as judging_emails
 from kcvote.judging import queries, rules, services
 from kcvote.judging import results as result_services
 from kcvote.judging.enums import SheetStatus
@@ -408,3 +409,21 @@ def public_results(round_id: int) -> str:
         groups=_grouped(recognised),
         group_names={g.code: g.name for g in round_.groups},
     )
+
+
+@bp.post("/manage/rounds/<int:round_id>/remind")
+@require(is_organizer)
+def remind(round_id: int) -> ViewResult:
+    """E-mail the jurors who still have sheets to submit."""
+    round_ = _managed_round(round_id)
+    behind = services.jurors_behind(round_)
+    try:
+        services.record_reminders(actor=current_user, round_=round_, jurors=behind)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return _jurors_page(round_, status=422)
+    db.session.commit()
+    sent = judging_emails.send_reminders(round_, behind)
+    flash(_("Đã gửi nhắc nhở tới %(n)d giám khảo.", n=sent), "success")
+    return redirect(url_for("judging.jurors", round_id=round_.id))

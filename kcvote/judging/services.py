@@ -476,3 +476,34 @@ def run_assignment(*, actor: User, round_: Round, stage: int = 1) -> algo.Assign
         problems=len(result.problems),
     )
     return result
+
+
+def jurors_behind(round_: Round, stage: int = 1) -> list[tuple[User, int]]:
+    """Jurors with assigned entries whose sheet is not submitted yet, with how many remain."""
+    assigned = db.session.execute(
+        select(Assignment.juror_id, Assignment.entry_id).where(
+            Assignment.round_id == round_.id, Assignment.stage == stage
+        )
+    ).all()
+    submitted = {
+        (juror_id, entry_id)
+        for juror_id, entry_id in db.session.execute(
+            select(ScoreSheet.juror_id, ScoreSheet.entry_id).where(
+                ScoreSheet.round_id == round_.id, ScoreSheet.stage == stage, ScoreSheet.status == SheetStatus.SUBMITTED
+            )
+        )
+    }
+    remaining: dict[int, int] = {}
+    for juror_id, entry_id in assigned:
+        if (juror_id, entry_id) not in submitted:
+            remaining[juror_id] = remaining.get(juror_id, 0) + 1
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(remaining)))}
+    return sorted(((users[j], n) for j, n in remaining.items()), key=lambda item: item[0].name)
+
+
+def record_reminders(*, actor: User, round_: Round, jurors: Sequence[tuple[User, int]]) -> None:
+    """Audit that reminders go out (the route sends them after committing)."""
+    _require_manager(actor, round_)
+    if not rules.scoring_open(round_):
+        raise DomainError(_l("Đợt bình chọn không ở giai đoạn chấm điểm."))
+    audit.record("juror.reminded", actor_id=actor.id, obj=round_, jurors=[u.email for u, _n in jurors])

@@ -155,3 +155,21 @@ def test_unappointed_user_cannot_open_the_sheet(client, db, seeded) -> None:
     _, _, [entry], _ = make_judging_round(n_entries=1, n_jurors=1)
     login_as(client, make_user(Role.JUROR))
     assert client.get(f"/judge/entries/{entry.id}").status_code == 404
+
+
+def test_reminders_go_to_jurors_who_are_behind(client, app, db, seeded) -> None:
+    from tests.conftest import outbox
+
+    organizer, round_, entries, jurors = make_judging_round(n_entries=2, n_jurors=2)
+    for entry in entries:
+        services.save_sheet(actor=jurors[0], entry=entry, points={c.id: "1" for c in entry.round.rubric.criteria})
+        services.submit_sheet(actor=jurors[0], entry=entry)
+    db.session.commit()
+    assert [(u.email, n) for u, n in services.jurors_behind(round_)] == [(jurors[1].email, 2)]
+    login_as(client, organizer)
+    page = f"/manage/rounds/{round_.id}/jurors"
+    before = len(outbox(app))
+    response = post_form(client, f"/manage/rounds/{round_.id}/remind", token_from=page, follow_redirects=True)
+    assert "Đã gửi nhắc nhở tới 1 giám khảo." in text_of(response)
+    mails = outbox(app)[before:]
+    assert [(m["To"], m["Subject"]) for m in mails] == [(jurors[1].email, "Nhắc chấm điểm: còn 2 phiếu")]
