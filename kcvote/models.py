@@ -12,6 +12,7 @@ from kcvote.judging.models import (
     ResultSnapshot,
     Score,
     ScoreSheet,
+    SiteVisit,
     juror_groups,
 )
 from kcvote.reference.models import Level, ProductGroup, Province, Region
@@ -40,6 +41,7 @@ __all__ = [
     "RubricGroup",
     "Score",
     "ScoreSheet",
+    "SiteVisit",
     "User",
     "juror_groups",
     "round_groups",

@@ -84,6 +84,7 @@ class RoundForm(BaseForm):
         validators=[DataRequired(REQUIRED), NumberRange(1, 60, _l("Từ 1 đến 60."))],
     )
     blind_judging = BooleanField(_l("Chấm ẩn danh (giám khảo không thấy tên cơ sở)"))
+    two_stage = BooleanField(_l("Chấm hai vòng (vòng 1 chọn vòng trong, khảo sát thực tế, vòng 2 chấm lại)"))
     jurors_per_entry = IntegerField(
         _l("Số giám khảo chấm mỗi sản phẩm (để trống: tất cả)"),
         validators=[Optional(), NumberRange(1, 50, _l("Từ 1 đến 50."))],

@@ -64,6 +64,8 @@ class Round(TimestampMixin, Model):
     # At regional and national level a juror may not score entries from their own province.
     same_province_conflict: Mapped[bool] = mapped_column(default=False)
     two_stage: Mapped[bool] = mapped_column(default=False)
+    # In a two-stage round: 1 while the first scoring runs, 2 once the shortlist is rescored.
+    current_stage: Mapped[int] = mapped_column(default=1)
     # Prize tiers among the recognised, best first: [["Giải nhất", 2], ["Giải nhì", 4], ...].
     prize_tiers: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
     source_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))

@@ -79,6 +79,7 @@ def _settings(form: RoundForm) -> services.RoundSettings:
         jurors_per_entry=form.jurors_per_entry.data,
         completion_days=form.completion_days.data,
         prize_tiers=services.parse_prize_tiers(form.prize_tiers.data or ""),
+        two_stage=bool(form.two_stage.data),
     )
 
 

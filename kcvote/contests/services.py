@@ -108,6 +108,7 @@ class RoundSettings:
     jurors_per_entry: int | None = None
     completion_days: int = 15
     prize_tiers: list[list[Any]] = field(default_factory=list)
+    two_stage: bool = False
 
 
 def parse_prize_tiers(text: str) -> list[list[Any]]:
@@ -156,6 +157,7 @@ def _apply(round_: Round, settings: RoundSettings) -> None:
     round_.jurors_per_entry = settings.jurors_per_entry
     round_.completion_days = settings.completion_days
     round_.prize_tiers = [list(t) for t in settings.prize_tiers]
+    round_.two_stage = settings.two_stage
 
 
 def _grant_organizer(actor: User, round_: Round) -> None:
@@ -247,6 +249,7 @@ def copy_round(*, actor: User, source: Round, year: int) -> Round:
         jurors_per_entry=source.jurors_per_entry,
         completion_days=source.completion_days,
         prize_tiers=[list(t) for t in source.prize_tiers or []],
+        two_stage=source.two_stage,
     )
     return create_round(actor=actor, settings=settings, source=source)
 
@@ -284,7 +287,7 @@ def _changed_fields(round_: Round, settings: RoundSettings) -> list[str]:
     fields = [
         "name", "year", "code_prefix", "registration_opens_on", "registration_deadline", "judging_starts_on",
         "judging_ends_on", "pass_threshold", "min_photos", "max_photo_mb", "max_document_mb",
-        "certificate_validity_years", "blind_judging", "jurors_per_entry", "completion_days", "prize_tiers",
+        "certificate_validity_years", "blind_judging", "jurors_per_entry", "completion_days", "prize_tiers", "two_stage",
     ]  # fmt: skip
     changed = [f for f in fields if getattr(round_, f) != getattr(settings, f)]
     if round_.level_id != settings.level.id:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from kcvote.core.forms import BaseForm
+from kcvote.core.forms import BaseForm, VnDateField
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
 
@@ -30,3 +30,9 @@ class ConflictForm(BaseForm):
 class ReopenForm(BaseForm):
     reason = TextAreaField(_l("Lý do mở lại phiếu"), validators=[DataRequired(REQUIRED), Length(max=2000)])
     submit = SubmitField(_l("Mở lại phiếu"))
+
+
+class SiteVisitForm(BaseForm):
+    visited_on = VnDateField(_l("Ngày khảo sát"), validators=[Optional()])
+    notes = TextAreaField(_l("Ghi chép khảo sát thực tế"), validators=[DataRequired(REQUIRED), Length(max=5000)])
+    submit = SubmitField(_l("Lưu biên bản khảo sát"))

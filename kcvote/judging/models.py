@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -119,6 +119,21 @@ class ScoreSheet(TimestampMixin, Model):
     @property
     def points(self) -> dict[int, Decimal]:
         return {s.criterion_id: s.points for s in self.scores}
+
+
+class SiteVisit(Model):
+    """Notes from visiting a shortlisted facility between the two stages of a two-stage round."""
+
+    __tablename__ = "site_visits"
+    __table_args__ = (UniqueConstraint("entry_id", name="uq_site_visits_entry"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    visited_on: Mapped[date | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class ResultSnapshot(Model):

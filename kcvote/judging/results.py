@@ -98,12 +98,14 @@ def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def records(round_: Round, stage: int = 1) -> list[dict[str, Any]]:
-    """One record per entry with RECORD_KEYS: from the snapshot once finalized, else computed."""
+def records(round_: Round, stage: int | None = None) -> list[dict[str, Any]]:
+    """One record per entry with RECORD_KEYS: from the snapshot once finalized, else computed from the
+    round's current stage (in a two-stage round, entries not shortlisted have no stage-2 figures and
+    do not pass)."""
     snapshot = active_snapshot(round_)
     if snapshot is not None:
         return list(snapshot.records)
-    results, entries = compute(round_, stage)
+    results, entries = compute(round_, stage or round_.current_stage)
     out = []
     for result in results:
         entry = entries[result.entry_id]
@@ -145,7 +147,7 @@ def select_entries(*, actor: User, round_: Round, choices: Mapping[int, str | No
         raise NotAllowed(_l("Bạn không quản lý đợt bình chọn này."))
     if round_.state != RoundState.CLOSED:
         raise DomainError(_l("Chỉ chọn sản phẩm công nhận khi đợt đã kết thúc chấm và chưa chốt kết quả."))
-    results, entries = compute(round_)
+    results, entries = compute(round_, round_.current_stage)
     passed = {r.entry_id for r in results if r.passed}
     tiers = {str(name): int(count) for name, count in (round_.prize_tiers or [])}
     used: dict[str, int] = defaultdict(int)
@@ -197,3 +199,32 @@ def retire_snapshot(actor: User, round_: Round) -> None:
         snapshot.active = False
         snapshot.retired_reason = "reopened"
         db.session.flush()
+
+
+def shortlist(round_: Round) -> list[int]:
+    """Stage 1's shortlist: entries whose stage-1 aggregate is above the threshold (DOMAIN.md §A:
+    "round 1 shortlist (avg > 70)")."""
+    stage_one, _entries = compute(round_, 1)
+    threshold = Decimal(round_.pass_threshold)
+    return [r.entry_id for r in stage_one if r.aggregate is not None and r.aggregate > threshold]
+
+
+def start_stage_two(*, actor: User, round_: Round) -> list[int]:
+    """Move a two-stage round to its second scoring: the shortlist is rescored independently (new
+    sheets; stage 1's are kept). Every stage-1 sheet must be submitted. Returns the shortlisted ids."""
+    from kcvote.judging import services  # services does not import results: no cycle
+
+    if not can_manage_round(actor, round_):
+        raise NotAllowed(_l("Bạn không quản lý đợt bình chọn này."))
+    if not round_.two_stage or round_.current_stage != 1 or round_.state != RoundState.JUDGING:
+        raise DomainError(_l("Chỉ chuyển sang vòng 2 khi đợt chấm hai vòng đang chấm vòng 1."))
+    if services.jurors_behind(round_, stage=1):
+        raise DomainError(_l("Còn phiếu vòng 1 chưa nộp; chưa thể chuyển sang vòng 2."))
+    chosen = shortlist(round_)
+    if not chosen:
+        raise DomainError(_l("Không có sản phẩm nào vượt điểm sàn ở vòng 1."))
+    round_.current_stage = 2
+    db.session.flush()
+    services.run_assignment(actor=actor, round_=round_, stage=2, entry_ids=set(chosen))
+    audit.record("round.stage_two_started", actor_id=actor.id, obj=round_, shortlisted=len(chosen))
+    return chosen

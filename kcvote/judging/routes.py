@@ -30,8 +30,8 @@ from kcvote.judging import queries, rules, services
 from kcvote.judging import results as result_services
 from kcvote.judging.enums import SheetStatus
 from kcvote.judging.exports import export_scores
-from kcvote.judging.forms import AppointJurorForm, ConflictForm, ReopenForm
-from kcvote.judging.models import JurorAppointment, ScoreSheet
+from kcvote.judging.forms import AppointJurorForm, ConflictForm, ReopenForm, SiteVisitForm
+from kcvote.judging.models import JurorAppointment, ScoreSheet, SiteVisit
 from kcvote.reference.models import ProductGroup, Province
 
 bp = Blueprint("judging", __name__)
@@ -64,7 +64,7 @@ def _jurors_page(
 ) -> tuple[str, int]:
     jurors = services.appointments(round_)
     entries = services.accepted_entries(round_)
-    cells = queries.progress_matrix(round_.id)
+    cells = queries.progress_matrix(round_.id, round_.current_stage)
     done = {j.user_id: sum(1 for e in entries if cells.get((j.user_id, e.id)) == "submitted") for j in jurors}
     load = {
         j.user_id: sum(1 for e in entries if cells.get((j.user_id, e.id)) in ("assigned", "draft", "submitted"))
@@ -80,6 +80,9 @@ def _jurors_page(
         load=load,
         form=form or _appoint_form(round_),
         problems=problems or [],
+        shortlist=result_services.shortlist(round_) if round_.two_stage and round_.current_stage == 1 else [],
+        visits={v.entry_id: v for v in db.session.scalars(select(SiteVisit).where(SiteVisit.round_id == round_.id))},
+        visit_form=SiteVisitForm(),
     )
     return page, status
 
@@ -204,7 +207,9 @@ def queue(round_id: int) -> str:
     round_ = db.session.get(Round, round_id)
     if round_ is None or not rules.is_round_juror(current_user, round_):
         abort(404)
-    items = queries.queue_for_juror(current_user.id, round_.id) if rules.scoring_open(round_) else []
+    items = (
+        queries.queue_for_juror(current_user.id, round_.id, round_.current_stage) if rules.scoring_open(round_) else []
+    )
     done = sum(1 for _entry, sheet in items if sheet is not None and sheet.status == SheetStatus.SUBMITTED)
     return render_template("judging/queue.html", round=round_, items=items, done=done, open=rules.scoring_open(round_))
 
@@ -214,7 +219,8 @@ def _scorable_entry(entry_id: int) -> Entry:
     entry = db.session.get(Entry, entry_id)
     if entry is None or not rules.is_round_juror(current_user, entry.round):
         abort(404)
-    if not services.is_assigned(current_user.id, entry.id) or services.conflicted(current_user.id, entry.id):
+    stage = entry.round.current_stage
+    if not services.is_assigned(current_user.id, entry.id, stage) or services.conflicted(current_user.id, entry.id):
         abort(404)
     if not rules.scoring_open(entry.round):
         abort(404)
@@ -229,7 +235,7 @@ def score(entry_id: int) -> str:
 
 
 def _score_page(entry: Entry, status: int = 200, form: ConflictForm | None = None) -> tuple[str, int]:
-    sheet = services.sheet_for(entry.id, current_user.id)
+    sheet = services.sheet_for(entry.id, current_user.id, entry.round.current_stage)
     page = render_template(
         "judging/score.html",
         entry=entry,
@@ -267,6 +273,7 @@ def autosave(entry_id: int) -> tuple[Response, int]:
             remarks=remarks if isinstance(remarks, str) else None,
             client_id=str(payload.get("client_id") or "")[:64],
             client_seq=seq,
+            stage=entry.round.current_stage,
         )
     except DomainError as error:
         db.session.rollback()
@@ -280,7 +287,7 @@ def autosave(entry_id: int) -> tuple[Response, int]:
 def submit(entry_id: int) -> ViewResult:
     entry = _scorable_entry(entry_id)
     try:
-        services.submit_sheet(actor=current_user, entry=entry)
+        services.submit_sheet(actor=current_user, entry=entry, stage=entry.round.current_stage)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "danger")
@@ -416,7 +423,7 @@ def public_results(round_id: int) -> str:
 def remind(round_id: int) -> ViewResult:
     """E-mail the jurors who still have sheets to submit."""
     round_ = _managed_round(round_id)
-    behind = services.jurors_behind(round_)
+    behind = services.jurors_behind(round_, round_.current_stage)
     try:
         services.record_reminders(actor=current_user, round_=round_, jurors=behind)
     except DomainError as error:
@@ -426,4 +433,44 @@ def remind(round_id: int) -> ViewResult:
     db.session.commit()
     sent = judging_emails.send_reminders(round_, behind)
     flash(_("Đã gửi nhắc nhở tới %(n)d giám khảo.", n=sent), "success")
+    return redirect(url_for("judging.jurors", round_id=round_.id))
+
+
+@bp.post("/manage/rounds/<int:round_id>/stage-two")
+@require(is_organizer)
+def stage_two(round_id: int) -> ViewResult:
+    """Two-stage rounds: the stage-1 shortlist is rescored independently in stage 2."""
+    round_ = _managed_round(round_id)
+    try:
+        chosen = result_services.start_stage_two(actor=current_user, round_=round_)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return _jurors_page(round_, status=422)
+    db.session.commit()
+    flash(_("Đã chuyển sang vòng 2 với %(n)d sản phẩm vào vòng trong.", n=len(chosen)), "success")
+    return redirect(url_for("judging.jurors", round_id=round_.id))
+
+
+@bp.post("/manage/entries/<int:entry_id>/site-visit")
+@require(is_organizer)
+def site_visit(entry_id: int) -> ViewResult:
+    """Record the notes of the visit to a shortlisted facility."""
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        abort(404)
+    round_ = _managed_round(entry.round_id)
+    form = SiteVisitForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        services.record_site_visit(
+            actor=current_user, entry=entry, visited_on=form.visited_on.data, notes=form.notes.data or ""
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return _jurors_page(round_, status=422)
+    db.session.commit()
+    flash(_("Đã lưu biên bản khảo sát %(code)s.", code=entry.code), "success")
     return redirect(url_for("judging.jurors", round_id=round_.id))

@@ -5,7 +5,8 @@ Every juror-facing rule is checked here; routes only show what these allow.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -30,7 +31,7 @@ from kcvote.facilities.models import FacilityMember
 from kcvote.judging import assignment as algo
 from kcvote.judging import rules
 from kcvote.judging.enums import ConflictSource, SheetStatus
-from kcvote.judging.models import Assignment, Conflict, JurorAppointment, Score, ScoreSheet
+from kcvote.judging.models import Assignment, Conflict, JurorAppointment, Score, ScoreSheet, SiteVisit
 from kcvote.reference.models import ProductGroup, Province
 
 POINTS_MESSAGES = {
@@ -423,7 +424,9 @@ def sheet_total(sheet: ScoreSheet) -> Decimal:
     return sum((s.points for s in sheet.scores), Decimal(0))
 
 
-def run_assignment(*, actor: User, round_: Round, stage: int = 1) -> algo.Assignment:
+def run_assignment(
+    *, actor: User, round_: Round, stage: int = 1, entry_ids: Collection[int] | None = None
+) -> algo.Assignment:
     """Assign jurors to the accepted entries automatically: k per entry (the round's setting; all
     when unset), balanced loads, no conflicts. Pairs set by hand, and pairs whose sheet was started,
     are kept. Returns the algorithm's result, whose problems the organizer sees."""
@@ -431,7 +434,7 @@ def run_assignment(*, actor: User, round_: Round, stage: int = 1) -> algo.Assign
     if round_.state not in (RoundState.SCREENING, RoundState.JUDGING):
         raise DomainError(_l("Chỉ phân công khi đợt đang thẩm định hồ sơ hoặc đang chấm điểm."))
     detect_conflicts(actor=actor, round_=round_)
-    entries = accepted_entries(round_)
+    entries = [e for e in accepted_entries(round_) if entry_ids is None or e.id in entry_ids]
     jurors = appointments(round_)
     if not jurors:
         raise DomainError(_l("Chưa có giám khảo nào được bổ nhiệm."))
@@ -507,3 +510,21 @@ def record_reminders(*, actor: User, round_: Round, jurors: Sequence[tuple[User,
     if not rules.scoring_open(round_):
         raise DomainError(_l("Đợt bình chọn không ở giai đoạn chấm điểm."))
     audit.record("juror.reminded", actor_id=actor.id, obj=round_, jurors=[u.email for u, _n in jurors])
+
+
+def record_site_visit(*, actor: User, entry: Entry, visited_on: date | None, notes: str) -> SiteVisit:
+    """Notes of the visit to a shortlisted facility in a two-stage round (one record per entry, editable)."""
+    round_ = entry.round
+    _require_manager(actor, round_)
+    if not round_.two_stage or round_.current_stage != 2 or not rules.scoring_open(round_):
+        raise DomainError(_l("Chỉ ghi biên bản khảo sát thực tế ở vòng 2 của đợt chấm hai vòng."))
+    if not notes.strip():
+        raise DomainError(_l("Hãy ghi nội dung khảo sát thực tế."))
+    visit = db.session.scalar(select(SiteVisit).where(SiteVisit.entry_id == entry.id))
+    if visit is None:
+        visit = SiteVisit(round_id=round_.id, entry_id=entry.id)
+        db.session.add(visit)
+    visit.visited_on, visit.notes, visit.author_id = visited_on, notes.strip(), actor.id
+    db.session.flush()
+    audit.record("entry.site_visit", actor_id=actor.id, obj=entry, visited_on=str(visited_on) if visited_on else None)
+    return visit
