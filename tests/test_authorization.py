@@ -144,6 +144,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("/manage/rounds/<int:round_id>/assign", "POST"): ROUND_ORGANIZERS,
     ("/manage/rounds/<int:round_id>/remind", "POST"): ROUND_ORGANIZERS,
     ("/manage/rounds/<int:round_id>/stage-two", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/assignments", "POST"): ROUND_ORGANIZERS,
     ("/manage/entries/<int:entry_id>/site-visit", "POST"): ROUND_ORGANIZERS,
     ("/manage/sheets/<int:sheet_id>/reopen", "POST"): ROUND_ORGANIZERS,
     ("/judge", "GET"): JURORS,

@@ -31,7 +31,7 @@ from kcvote.judging import results as result_services
 from kcvote.judging.enums import SheetStatus
 from kcvote.judging.exports import export_scores
 from kcvote.judging.forms import AppointJurorForm, ConflictForm, ReopenForm, SiteVisitForm
-from kcvote.judging.models import JurorAppointment, ScoreSheet, SiteVisit
+from kcvote.judging.models import Assignment, JurorAppointment, ScoreSheet, SiteVisit
 from kcvote.reference.models import ProductGroup, Province
 
 bp = Blueprint("judging", __name__)
@@ -473,4 +473,43 @@ def site_visit(entry_id: int) -> ViewResult:
         return _jurors_page(round_, status=422)
     db.session.commit()
     flash(_("Đã lưu biên bản khảo sát %(code)s.", code=entry.code), "success")
+    return redirect(url_for("judging.jurors", round_id=round_.id))
+
+
+@bp.post("/manage/rounds/<int:round_id>/assignments")
+@require(is_organizer)
+def adjust_assignment(round_id: int) -> ViewResult:
+    """The organizer adds or removes one juror–entry pair by hand (kept by later automatic runs)."""
+    round_ = _managed_round(round_id)
+    entry = db.session.get(Entry, request.form.get("entry_id", type=int) or 0)
+    appointment = db.session.scalar(
+        select(JurorAppointment).where(
+            JurorAppointment.round_id == round_.id,
+            JurorAppointment.user_id == (request.form.get("juror_id", type=int) or 0),
+        )
+    )
+    action = request.form.get("action")
+    try:
+        if entry is None or entry.round_id != round_.id or appointment is None or action not in ("add", "remove"):
+            raise DomainError(_("Hãy chọn sản phẩm, giám khảo và thao tác."))
+        stage = round_.current_stage
+        if action == "add":
+            services.add_assignment(actor=current_user, entry=entry, juror=appointment.user, stage=stage)
+        else:
+            existing = db.session.scalar(
+                select(Assignment).where(
+                    Assignment.entry_id == entry.id,
+                    Assignment.juror_id == appointment.user_id,
+                    Assignment.stage == stage,
+                )
+            )
+            if existing is None:
+                raise DomainError(_("Giám khảo này chưa được phân công sản phẩm đó."))
+            services.remove_assignment(actor=current_user, assignment=existing)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return _jurors_page(round_, status=422)
+    db.session.commit()
+    flash(_("Đã điều chỉnh phân công."), "success")
     return redirect(url_for("judging.jurors", round_id=round_.id))

@@ -173,3 +173,22 @@ def test_reminders_go_to_jurors_who_are_behind(client, app, db, seeded) -> None:
     assert "Đã gửi nhắc nhở tới 1 giám khảo." in text_of(response)
     mails = outbox(app)[before:]
     assert [(m["To"], m["Subject"]) for m in mails] == [(jurors[1].email, "Nhắc chấm điểm: còn 2 phiếu")]
+
+
+def test_organizer_adjusts_assignments_by_hand(client, db, seeded) -> None:
+    organizer, round_, [entry], [first, second] = make_judging_round(n_entries=1, n_jurors=2)
+    login_as(client, organizer)
+    page = f"/manage/rounds/{round_.id}/jurors"
+    url = f"/manage/rounds/{round_.id}/assignments"
+    removed = post_form(client, url, {"entry_id": entry.id, "juror_id": second.id, "action": "remove"}, token_from=page)
+    assert removed.status_code == 302
+    again = post_form(client, url, {"entry_id": entry.id, "juror_id": second.id, "action": "remove"}, token_from=page)
+    assert again.status_code == 422
+    assert "chưa được phân công" in text_of(again)
+    added = post_form(client, url, {"entry_id": entry.id, "juror_id": second.id, "action": "add"}, token_from=page)
+    assert added.status_code == 302
+    db.session.rollback()
+    pairs = db.session.execute(select(Assignment.juror_id, Assignment.manual).order_by(Assignment.juror_id)).all()
+    assert [tuple(p) for p in pairs] == [(first.id, True), (second.id, True)]
+    bad = post_form(client, url, {"entry_id": 999999, "juror_id": second.id, "action": "add"}, token_from=page)
+    assert bad.status_code == 422
