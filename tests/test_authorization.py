@@ -145,6 +145,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("/manage/rounds/<int:round_id>/remind", "POST"): ROUND_ORGANIZERS,
     ("/manage/rounds/<int:round_id>/stage-two", "POST"): ROUND_ORGANIZERS,
     ("/manage/rounds/<int:round_id>/assignments", "POST"): ROUND_ORGANIZERS,
+    # printouts: "kind" is the conflicts list in the world (the results minutes refuse before closing)
+    ("/manage/rounds/<int:round_id>/print/<kind>.pdf", "GET"): ROUND_ORGANIZERS,
     ("/manage/entries/<int:entry_id>/site-visit", "POST"): ROUND_ORGANIZERS,
     ("/manage/sheets/<int:sheet_id>/reopen", "POST"): ROUND_ORGANIZERS,
     ("/judge", "GET"): JURORS,
@@ -229,6 +231,7 @@ def world(app: Flask, seeded: None) -> World:
         "document_id": entry.documents[0].id,
         "variant": "thumb",
         "action": "close",
+        "kind": "conflicts",
         "user_id": target.id,
         "assignment_id": target.roles[0].id,
         "token": "not-a-valid-token",

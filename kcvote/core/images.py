@@ -124,6 +124,9 @@ def process_image(
     with _open(data, max_pixels) as source:
         if getattr(source, "n_frames", 1) > 1 and source.format != "MPO":
             raise ImageRejected(ANIMATED)
+        # WeasyPrint sets this Pillow-wide flag to True when it is imported (to print what it can);
+        # uploads must never be padded out silently, so the policy is restored before each decode.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
         try:
             source.load()  # the first frame only, for MPO
         except _DECODE_ERRORS as error:

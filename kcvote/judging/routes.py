@@ -513,3 +513,28 @@ def adjust_assignment(round_id: int) -> ViewResult:
     db.session.commit()
     flash(_("Đã điều chỉnh phân công."), "success")
     return redirect(url_for("judging.jurors", round_id=round_.id))
+
+
+PRINTOUTS = {
+    "results": ("bien-ban-ket-qua", "results_pdf"),
+    "sheets": ("phieu-cham-diem", "score_sheets_pdf"),
+    "blank-sheets": ("phieu-cham-trong", "blank_sheets_pdf"),
+    "conflicts": ("xung-dot-loi-ich", "conflicts_pdf"),
+}
+
+
+@bp.get("/manage/rounds/<int:round_id>/print/<kind>.pdf")
+@require(is_organizer)
+def printout(round_id: int, kind: str) -> Response:
+    """A4 printouts: results minutes and filled score sheets (once scoring is closed), blank sheets for
+    paper fallback, and the conflicts list. A refusal (e.g. results before closing) is a readable 422."""
+    from kcvote.judging import printing  # WeasyPrint loads only when something is printed
+
+    round_ = _managed_round(round_id)
+    if kind not in PRINTOUTS:
+        abort(404)
+    filename, function = PRINTOUTS[kind]
+    data = getattr(printing, function)(round_)
+    return send_file(
+        BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=f"{filename}-{round_.id}.pdf"
+    )

@@ -438,3 +438,13 @@ def test_demo_photo_is_deterministic_and_accepted() -> None:
     assert len({first, demo_photo("Chè xanh La Bằng", seed=3, view=2), demo_photo("Chè xanh", seed=3, view=1)}) == 3
     result = process_image(first)
     assert (result.width, result.height, result.content_type) == (1200, 900, "image/jpeg")
+
+
+def test_truncated_jpeg_still_refused_after_weasyprint_is_imported() -> None:
+    """WeasyPrint flips Pillow's LOAD_TRUNCATED_IMAGES on import; uploads must not be affected."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as weasyprint.images does at import
+    data = encode(two_colour((640, 480), RED, BLUE), "JPEG")
+    assert "bị hỏng hoặc không đầy đủ" in refusal(data[: len(data) // 2])
