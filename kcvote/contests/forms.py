@@ -11,6 +11,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -84,6 +85,28 @@ class RoundForm(BaseForm):
         validators=[DataRequired(REQUIRED), NumberRange(1, 60, _l("Từ 1 đến 60."))],
     )
     blind_judging = BooleanField(_l("Chấm ẩn danh (giám khảo không thấy tên cơ sở)"))
+    same_province_conflict = BooleanField(
+        _l("Giám khảo không chấm sản phẩm của cơ sở cùng tỉnh (cấp khu vực, quốc gia)")
+    )
+    aggregate_method = SelectField(
+        _l("Cách tính điểm xét đạt và xếp hạng"),
+        choices=[
+            SelectChoice("mean", _l("Bình quân các giám khảo (theo quy định)")),
+            SelectChoice("trimmed_mean", _l("Bình quân sau khi bỏ điểm cao nhất và thấp nhất (từ đủ số giám khảo)")),
+            SelectChoice("zscore_mean", _l("Chuẩn hoá theo từng giám khảo (z-score)")),
+        ],
+    )
+    trim_min_jurors = IntegerField(
+        _l("Số giám khảo tối thiểu để bỏ điểm cao nhất, thấp nhất"),
+        default=5,
+        validators=[DataRequired(REQUIRED), NumberRange(3, 50, _l("Từ 3 đến 50."))],
+    )
+    disagreement_sd = LocalDecimalField(
+        _l("Cảnh báo chênh lệch khi độ lệch chuẩn vượt quá"),
+        places=2,
+        default=10,
+        validators=[DataRequired(REQUIRED), NumberRange(0, 100, _l("Từ 0 đến 100."))],
+    )
     two_stage = BooleanField(_l("Chấm hai vòng (vòng 1 chọn vòng trong, khảo sát thực tế, vòng 2 chấm lại)"))
     jurors_per_entry = IntegerField(
         _l("Số giám khảo chấm mỗi sản phẩm (để trống: tất cả)"),

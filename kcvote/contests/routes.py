@@ -80,6 +80,10 @@ def _settings(form: RoundForm) -> services.RoundSettings:
         completion_days=form.completion_days.data,
         prize_tiers=services.parse_prize_tiers(form.prize_tiers.data or ""),
         two_stage=bool(form.two_stage.data),
+        same_province_conflict=bool(form.same_province_conflict.data),
+        aggregate_method=form.aggregate_method.data or "mean",
+        trim_min_jurors=form.trim_min_jurors.data,
+        disagreement_sd=Decimal(form.disagreement_sd.data).quantize(Decimal("0.01")),
     )
 
 

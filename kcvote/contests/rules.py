@@ -11,7 +11,21 @@ from kcvote.contests.models import Round
 from kcvote.core.clock import deadline_passed, today_vn
 
 # Settings an organizer may still change once registration has opened.
-EDITABLE_WHEN_OPEN = ("name", "registration_deadline", "judging_starts_on", "judging_ends_on", "prize_tiers")
+# Judging settings may still be decided while dossiers come in.
+EDITABLE_WHEN_OPEN = (
+    "name",
+    "registration_deadline",
+    "judging_starts_on",
+    "judging_ends_on",
+    "prize_tiers",
+    "same_province_conflict",
+    "aggregate_method",
+    "trim_min_jurors",
+    "disagreement_sd",
+    "two_stage",
+    "jurors_per_entry",
+    "blind_judging",
+)
 
 
 def _signed_in(user: Any) -> bool:

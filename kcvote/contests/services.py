@@ -109,6 +109,10 @@ class RoundSettings:
     completion_days: int = 15
     prize_tiers: list[list[Any]] = field(default_factory=list)
     two_stage: bool = False
+    same_province_conflict: bool = False
+    aggregate_method: str = "mean"
+    trim_min_jurors: int = 5
+    disagreement_sd: Decimal = Decimal("10.00")
 
 
 def parse_prize_tiers(text: str) -> list[list[Any]]:
@@ -158,6 +162,10 @@ def _apply(round_: Round, settings: RoundSettings) -> None:
     round_.completion_days = settings.completion_days
     round_.prize_tiers = [list(t) for t in settings.prize_tiers]
     round_.two_stage = settings.two_stage
+    round_.same_province_conflict = settings.same_province_conflict
+    round_.aggregate_method = settings.aggregate_method
+    round_.trim_min_jurors = settings.trim_min_jurors
+    round_.disagreement_sd = settings.disagreement_sd
 
 
 def _grant_organizer(actor: User, round_: Round) -> None:
@@ -250,6 +258,10 @@ def copy_round(*, actor: User, source: Round, year: int) -> Round:
         completion_days=source.completion_days,
         prize_tiers=[list(t) for t in source.prize_tiers or []],
         two_stage=source.two_stage,
+        same_province_conflict=source.same_province_conflict,
+        aggregate_method=source.aggregate_method,
+        trim_min_jurors=source.trim_min_jurors,
+        disagreement_sd=source.disagreement_sd,
     )
     return create_round(actor=actor, settings=settings, source=source)
 
@@ -287,7 +299,8 @@ def _changed_fields(round_: Round, settings: RoundSettings) -> list[str]:
     fields = [
         "name", "year", "code_prefix", "registration_opens_on", "registration_deadline", "judging_starts_on",
         "judging_ends_on", "pass_threshold", "min_photos", "max_photo_mb", "max_document_mb",
-        "certificate_validity_years", "blind_judging", "jurors_per_entry", "completion_days", "prize_tiers", "two_stage",
+        "certificate_validity_years", "blind_judging", "jurors_per_entry", "completion_days", "prize_tiers", "two_stage", "same_province_conflict", "aggregate_method",
+        "trim_min_jurors", "disagreement_sd",
     ]  # fmt: skip
     changed = [f for f in fields if getattr(round_, f) != getattr(settings, f)]
     if round_.level_id != settings.level.id:

@@ -46,6 +46,12 @@ def _require_manager(actor: User, round_: Round) -> None:
         raise NotAllowed(_l("Bạn không quản lý đợt bình chọn này."))
 
 
+def _require_before_closing(round_: Round) -> None:
+    """Assignments and conflicts change only while dossiers are screened or scored."""
+    if round_.state not in (RoundState.SCREENING, RoundState.JUDGING):
+        raise DomainError(_l("Chỉ thay đổi phân công khi đợt đang thẩm định hồ sơ hoặc đang chấm điểm."))
+
+
 # --- jurors ----------------------------------------------------------------------------------
 
 
@@ -100,6 +106,8 @@ def remove_juror(*, actor: User, appointment: JurorAppointment) -> None:
     """Remove a juror who has not submitted any sheet; their unsubmitted work goes with them."""
     round_ = appointment.round
     _require_manager(actor, round_)
+    if round_.state in (RoundState.CLOSED, RoundState.FINALIZED, RoundState.PUBLISHED):
+        raise DomainError(_l("Đợt bình chọn đã kết thúc chấm điểm."))
     submitted = db.session.scalar(
         select(ScoreSheet.id).where(
             ScoreSheet.round_id == round_.id,
@@ -164,6 +172,7 @@ def declare_conflict(*, actor: User, entry: Entry, reason: str) -> Conflict:
     round_ = entry.round
     if not rules.is_round_juror(actor, round_):
         raise NotAllowed(_l("Bạn không phải giám khảo của đợt bình chọn này."))
+    _require_before_closing(round_)
     if not reason.strip():
         raise DomainError(_l("Hãy ghi rõ lý do xung đột lợi ích."))
     submitted = db.session.scalar(
@@ -185,6 +194,7 @@ def detect_conflicts(*, actor: User, round_: Round) -> list[Conflict]:
     """Record the conflicts found automatically: a juror who acts for the entry's facility; at
     regional and national level (a round setting), a juror from the facility's province."""
     _require_manager(actor, round_)
+    _require_before_closing(round_)
     jurors = appointments(round_)
     entries = accepted_entries(round_)
     members = {
@@ -229,6 +239,7 @@ def add_assignment(*, actor: User, entry: Entry, juror: User, stage: int = 1) ->
     """The organizer assigns a juror to an entry by hand."""
     round_ = entry.round
     _require_manager(actor, round_)
+    _require_before_closing(round_)
     if not rules.is_round_juror(juror, round_):
         raise DomainError(_l("%(name)s không phải giám khảo của đợt này.", name=juror.name))
     if entry.status != EntryStatus.ACCEPTED:
@@ -254,6 +265,7 @@ def remove_assignment(*, actor: User, assignment: Assignment) -> None:
     """Take an entry away from a juror (not once they submitted its sheet)."""
     entry = assignment.entry
     _require_manager(actor, entry.round)
+    _require_before_closing(entry.round)
     sheet = sheet_for(entry.id, assignment.juror_id, assignment.stage)
     if sheet is not None and sheet.status == SheetStatus.SUBMITTED:
         raise DomainError(_l("Giám khảo đã nộp phiếu cho sản phẩm này."))

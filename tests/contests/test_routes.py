@@ -29,6 +29,9 @@ def _form(db, **overrides) -> dict:
         "max_document_mb": 10,
         "certificate_validity_years": 4,
         "completion_days": 15,
+        "aggregate_method": "mean",
+        "trim_min_jurors": 5,
+        "disagreement_sd": "10",
     }
     data.update(overrides)
     return data

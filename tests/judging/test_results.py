@@ -164,3 +164,33 @@ def test_nobody_sees_scores_before_closing(db, seeded, client) -> None:
     body = text_of(client.get(f"/manage/rounds/{round_.id}/results"))
     assert "Kết quả chỉ xem được khi đợt đã kết thúc chấm điểm" in body
     assert client.get(f"/manage/rounds/{round_.id}/scores.xlsx").status_code == 404
+
+
+def test_after_finalize_every_write_path_refuses(scored, db) -> None:
+    from kcvote.entries import services as entry_services
+
+    organizer, round_, entries, jurors = scored
+    contest_services.finalize_round(actor=organizer, round_=round_)
+    db.session.commit()
+    sheet = services.sheet_for(entries[0].id, jurors[0].id)
+    attempts = [
+        lambda: services.save_sheet(actor=jurors[0], entry=entries[0], points={}),
+        lambda: services.submit_sheet(actor=jurors[0], entry=entries[0]),
+        lambda: services.reopen_sheet(actor=organizer, sheet=sheet, reason="x"),
+        lambda: services.declare_conflict(actor=jurors[0], entry=entries[0], reason="x"),
+        lambda: services.add_assignment(actor=organizer, entry=entries[0], juror=jurors[0]),
+        lambda: services.run_assignment(actor=organizer, round_=round_),
+        lambda: services.appoint_juror(actor=organizer, round_=round_, email="moi@example.vn", name="Mới"),
+        lambda: services.remove_juror(actor=organizer, appointment=services.appointments(round_)[0]),
+        lambda: results.select_entries(actor=organizer, round_=round_, choices={}),
+        lambda: contest_services.save_rubric(
+            actor=organizer, round_=round_, rows=contest_services.default_rubric_rows()
+        ),
+        lambda: entry_services.accept_entry(actor=organizer, entry=entries[0]),
+        lambda: contest_services.finalize_round(actor=organizer, round_=round_),
+    ]
+    for attempt in attempts:
+        with pytest.raises(DomainError):
+            attempt()
+        db.session.rollback()
+    assert [s.status.value for s in db.session.scalars(select(services.ScoreSheet))] == ["submitted"] * 4
