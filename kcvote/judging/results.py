@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload, load_only
 
 from kcvote.accounts.models import User
 from kcvote.contests.enums import RoundState
@@ -24,11 +26,13 @@ from kcvote.core import audit
 from kcvote.core.db import utcnow
 from kcvote.core.errors import DomainError, NotAllowed
 from kcvote.entries.enums import EntryStatus
-from kcvote.entries.models import Entry
+from kcvote.entries.models import Entry, Product
 from kcvote.extensions import db
+from kcvote.facilities.models import Facility
 from kcvote.judging import scoring
 from kcvote.judging.enums import SheetStatus
 from kcvote.judging.models import ResultSnapshot, Score, ScoreSheet
+from kcvote.reference.models import ProductGroup
 
 RECORD_KEYS = (
     "code",
@@ -67,28 +71,52 @@ def juror_totals(round_id: int, stage: int = 1) -> dict[int, dict[int, Decimal]]
             ScoreSheet.stage == stage,
             ScoreSheet.status == SheetStatus.SUBMITTED,
         )
-        .group_by(ScoreSheet.entry_id, ScoreSheet.juror_id)
+        # One group per sheet (entry, juror and stage make a sheet unique). Grouping on the key lets
+        # SQLite read the sheets in key order without sorting them, and gives PostgreSQL's planner the
+        # right number of groups; entry and juror depend on the key.
+        .group_by(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.juror_id)
     )
     totals: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    exact: dict[Any, Decimal] = {}  # a round has few distinct totals (0 to 100 by halves): convert each once
     for entry_id, juror_id, total in rows:
-        # SQLite sums NUMERIC as a float; half points are exact in binary, so str() is exact.
-        totals[entry_id][juror_id] = Decimal(str(total)).quantize(Decimal("0.1"))
+        value = exact.get(total)
+        if value is None:
+            # SQLite sums NUMERIC as a float; half points are exact in binary, so str() is exact.
+            value = exact[total] = Decimal(str(total)).quantize(Decimal("0.1"))
+        totals[entry_id][juror_id] = value
     return totals
 
 
-def compute(round_: Round, stage: int = 1) -> tuple[list[scoring.EntryResult], dict[int, Entry]]:
+class EntryLine(NamedTuple):
+    """The values of an accepted entry that the results show, read without loading the ORM entry."""
+
+    id: int
+    code: str | None
+    group: str
+    product: str
+    facility: str
+    recognised_at: datetime | None
+    prize: str
+
+
+def _accepted(round_id: int) -> dict[int, EntryLine]:
+    """The round's accepted entries, as plain rows (one SELECT with three joins, no ORM objects)."""
+    rows = db.session.execute(
+        select(Entry.id, Entry.code, ProductGroup.code, Product.name, Facility.name, Entry.recognised_at, Entry.prize)
+        .join(ProductGroup, Entry.group_id == ProductGroup.id)
+        .join(Product, Entry.product_id == Product.id)
+        .join(Facility, Entry.facility_id == Facility.id)
+        .where(Entry.round_id == round_id, Entry.status == EntryStatus.ACCEPTED)
+    )
+    return {row[0]: EntryLine(*row) for row in rows}
+
+
+def compute(round_: Round, stage: int = 1) -> tuple[list[scoring.EntryResult], dict[int, EntryLine]]:
     """Provisional results of the accepted entries, ranked within each product group."""
-    entries = {
-        e.id: e
-        for e in db.session.scalars(
-            select(Entry).where(Entry.round_id == round_.id, Entry.status == EntryStatus.ACCEPTED)
-        )
-    }
+    entries = _accepted(round_.id)
     totals = juror_totals(round_.id, stage)
     scores = [
-        scoring.EntryScores(
-            entry_id=e.id, group=e.group.code, code=e.code or f"#{e.id}", juror_totals=totals.get(e.id, {})
-        )
+        scoring.EntryScores(entry_id=e.id, group=e.group, code=e.code or f"#{e.id}", juror_totals=totals.get(e.id, {}))
         for e in entries.values()
     ]
     return scoring.aggregate(scores, settings_of(round_)), entries
@@ -112,8 +140,8 @@ def records(round_: Round, stage: int | None = None) -> list[dict[str, Any]]:
         out.append(
             {
                 "code": result.code,
-                "product": entry.product.name,
-                "facility": entry.facility.name,
+                "product": entry.product,
+                "facility": entry.facility,
                 "group": result.group,
                 "juror_totals": [f"{total:.2f}" for _juror, total in result.juror_totals],
                 "average": _decimal(result.mean),
@@ -168,8 +196,14 @@ def select_entries(*, actor: User, round_: Round, choices: Mapping[int, str | No
                 raise DomainError(_l("Giải “%(prize)s” chỉ có %(n)d suất.", prize=prize, n=tiers[prize]))
     now = utcnow()
     count = 0
-    for entry_id, entry in entries.items():
-        prize = choices.get(entry_id)
+    # Only the two columns written are loaded (the results read the rest without ORM objects).
+    accepted = db.session.scalars(
+        select(Entry)
+        .where(Entry.round_id == round_.id, Entry.status == EntryStatus.ACCEPTED)
+        .options(load_only(Entry.recognised_at, Entry.prize), lazyload("*"))
+    )
+    for entry in accepted:
+        prize = choices.get(entry.id)
         if prize is None:
             entry.recognised_at, entry.prize = None, ""
         else:

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -21,7 +23,7 @@ from kcvote.contests.enums import RoundState
 from kcvote.contests.models import Round
 from kcvote.contests.rules import can_manage_round, is_organizer
 from kcvote.core.auth import ViewResult, require
-from kcvote.core.errors import DomainError
+from kcvote.core.errors import DomainError, NotAllowed
 from kcvote.entries.labels import PHOTO_LABELS
 from kcvote.entries.models import Entry
 from kcvote.extensions import db
@@ -214,15 +216,23 @@ def queue(round_id: int) -> str:
     return render_template("judging/queue.html", round=round_, items=items, done=done, open=rules.scoring_open(round_))
 
 
+# An autosave reads the entry's round (state, stage) and nothing else of the entry: not its product,
+# facility, photos or documents, nor the round's groups and scope.
+AUTOSAVE_LOAD = (lazyload("*"), joinedload(Entry.round).lazyload("*"))
+
+
+def _judged_entry(entry_id: int, *options: ORMOption) -> Entry:
+    """An entry of a round in judging to which the current user is appointed as a juror; 404 otherwise."""
+    entry = db.session.get(Entry, entry_id, options=options)
+    if entry is None or not rules.is_round_juror(current_user, entry.round) or not rules.scoring_open(entry.round):
+        abort(404)
+    return entry
+
+
 def _scorable_entry(entry_id: int) -> Entry:
     """An entry assigned to the current juror, not conflicted, while judging runs; 404 otherwise."""
-    entry = db.session.get(Entry, entry_id)
-    if entry is None or not rules.is_round_juror(current_user, entry.round):
-        abort(404)
-    stage = entry.round.current_stage
-    if not services.is_assigned(current_user.id, entry.id, stage) or services.conflicted(current_user.id, entry.id):
-        abort(404)
-    if not rules.scoring_open(entry.round):
+    entry = _judged_entry(entry_id)
+    if not services.may_score(current_user.id, entry.id, entry.round.current_stage):
         abort(404)
     return entry
 
@@ -254,15 +264,19 @@ def _score_page(entry: Entry, status: int = 200, form: ConflictForm | None = Non
 def autosave(entry_id: int) -> tuple[Response, int]:
     """Autosave (JSON): {"points": {criterion_id: "7,5" | null}, "remarks": str, "client_id": str,
     "client_seq": int}. Idempotent and ordered per client; answers with the sheet's state."""
-    entry = _scorable_entry(entry_id)
+    # Whether the juror is assigned and not in conflict, save_sheet checks (once); its refusal is the
+    # same 404 as the score sheet's.
+    entry = _judged_entry(entry_id, *AUTOSAVE_LOAD)
     payload: dict[str, Any] = request.get_json(silent=True) or {}
     raw_points = payload.get("points") or {}
-    if not isinstance(raw_points, dict):
-        return jsonify(error=_("Dữ liệu gửi lên không hợp lệ.")), 400
     try:
+        if not isinstance(raw_points, dict):
+            raise ValueError("points is not a map")
         points = {int(k): v for k, v in raw_points.items()}
         seq = int(payload.get("client_seq") or 0)
     except (TypeError, ValueError):
+        if not services.may_score(current_user.id, entry.id, entry.round.current_stage):
+            abort(404)
         return jsonify(error=_("Dữ liệu gửi lên không hợp lệ.")), 400
     remarks = payload.get("remarks")
     try:
@@ -275,11 +289,16 @@ def autosave(entry_id: int) -> tuple[Response, int]:
             client_seq=seq,
             stage=entry.round.current_stage,
         )
+    except NotAllowed:
+        db.session.rollback()
+        abort(404)
     except DomainError as error:
         db.session.rollback()
         return jsonify(error=str(error.message)), error.status_code
+    # Read before the commit, which would expire the sheet and reload it (and its scores) to answer.
+    answer = jsonify(saved=True, applied=applied, version=sheet.version, total=str(services.sheet_total(sheet)))
     db.session.commit()
-    return jsonify(saved=True, applied=applied, version=sheet.version, total=str(services.sheet_total(sheet))), 200
+    return answer, 200
 
 
 @bp.post("/judge/entries/<int:entry_id>/submit")

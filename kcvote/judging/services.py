@@ -14,12 +14,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload
 
 from kcvote.accounts import services as account_services
 from kcvote.accounts.enums import Role, ScopeType
 from kcvote.accounts.models import RoleAssignment, User
 from kcvote.contests.enums import RoundState
-from kcvote.contests.models import Round
+from kcvote.contests.models import Round, Rubric, RubricCriterion, RubricGroup
 from kcvote.contests.rules import can_manage_round
 from kcvote.core import audit
 from kcvote.core.db import utcnow
@@ -34,6 +35,7 @@ from kcvote.judging.enums import ConflictSource, SheetStatus
 from kcvote.judging.models import Assignment, Conflict, JurorAppointment, Score, ScoreSheet, SiteVisit
 from kcvote.reference.models import ProductGroup, Province
 
+TENTH = Decimal("0.1")
 POINTS_MESSAGES = {
     "negative": _l("Điểm không được âm (tiêu chí: %(name)s)."),
     "over_max": _l("Điểm vượt quá mức tối đa %(max)s (tiêu chí: %(name)s)."),
@@ -276,15 +278,23 @@ def remove_assignment(*, actor: User, assignment: Assignment) -> None:
     audit.record("assignment.removed", actor_id=actor.id, obj=entry, juror_id=assignment.juror_id)
 
 
-def is_assigned(juror_id: int, entry_id: int, stage: int = 1) -> bool:
-    return (
-        db.session.scalar(
-            select(Assignment.id).where(
-                Assignment.juror_id == juror_id, Assignment.entry_id == entry_id, Assignment.stage == stage
-            )
-        )
-        is not None
+def assigned_and_conflicted(juror_id: int, entry_id: int, stage: int = 1) -> tuple[bool, bool]:
+    """Whether the juror is assigned the entry in this stage, and whether they are in conflict with it
+    (declared or automatic), in one query."""
+    assigned = (
+        select(Assignment.id)
+        .where(Assignment.juror_id == juror_id, Assignment.entry_id == entry_id, Assignment.stage == stage)
+        .exists()
     )
+    conflict = select(Conflict.id).where(Conflict.juror_id == juror_id, Conflict.entry_id == entry_id).exists()
+    row = db.session.execute(select(assigned, conflict)).one()
+    return bool(row[0]), bool(row[1])
+
+
+def may_score(juror_id: int, entry_id: int, stage: int = 1) -> bool:
+    """Assigned the entry in this stage and not in conflict with it."""
+    assigned, conflict = assigned_and_conflicted(juror_id, entry_id, stage)
+    return assigned and not conflict
 
 
 # --- score sheets ----------------------------------------------------------------------------
@@ -299,22 +309,60 @@ def sheet_for(entry_id: int, juror_id: int, stage: int = 1) -> ScoreSheet | None
 
 
 def _require_scoring(actor: User, entry: Entry, stage: int) -> None:
-    if not rules.is_round_juror(actor, entry.round) or not is_assigned(actor.id, entry.id, stage):
+    if not rules.is_round_juror(actor, entry.round):
         raise NotAllowed(_l("Sản phẩm này không được phân công cho bạn."))
-    if conflicted(actor.id, entry.id):
+    assigned, conflict = assigned_and_conflicted(actor.id, entry.id, stage)
+    if not assigned:
+        raise NotAllowed(_l("Sản phẩm này không được phân công cho bạn."))
+    if conflict:
         raise NotAllowed(_l("Bạn đã khai xung đột lợi ích với sản phẩm này."))
     if not rules.scoring_open(entry.round):
         raise DomainError(_l("Đợt bình chọn không ở giai đoạn chấm điểm."))
 
 
-def _locked_sheet(entry: Entry, juror: User, stage: int) -> ScoreSheet:
+def current_criteria(round_id: int) -> tuple[int | None, dict[int, RubricCriterion]]:
+    """The id of the round's current rubric (its latest version, as ``Round.rubric``) and that rubric's
+    criteria by id, in one query: scoring needs the bounds, not the rubric's groups."""
+    latest = (
+        select(Rubric.id).where(Rubric.round_id == round_id).order_by(Rubric.version.desc()).limit(1).scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Rubric.id, RubricCriterion)
+        .outerjoin(RubricGroup, RubricGroup.rubric_id == Rubric.id)
+        .outerjoin(RubricCriterion, RubricCriterion.group_id == RubricGroup.id)
+        .where(Rubric.id == latest)
+    ).all()
+    rubric_id = rows[0][0] if rows else None
+    return rubric_id, {criterion.id: criterion for _id, criterion in rows if criterion is not None}
+
+
+def _sheet_for_update(entry_id: int, juror_id: int, stage: int) -> ScoreSheet | None:
+    return db.session.scalar(
+        select(ScoreSheet)
+        .where(ScoreSheet.entry_id == entry_id, ScoreSheet.juror_id == juror_id, ScoreSheet.stage == stage)
+        .with_for_update(of=ScoreSheet)
+        # The values read under the lock, not those of an earlier copy in the session. The juror (and
+        # their roles) are not needed. The scores keep their selectin load: a second statement, sent
+        # once the lock is held, so that it sees the scores of a save that held the lock before.
+        .options(lazyload(ScoreSheet.juror))
+        .execution_options(populate_existing=True)
+    )
+
+
+def _locked_sheet(entry: Entry, juror: User, stage: int, rubric_id: int | None) -> ScoreSheet:
     """Get or create the sheet, safely under concurrency (insert-if-absent, then lock the row)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # Once the sheet exists (every save but a sheet's first) locking it is enough.
+        sheet = _sheet_for_update(entry.id, juror.id, stage)
+        if sheet is not None:
+            return sheet
     values = {
         "round_id": entry.round_id,
         "entry_id": entry.id,
         "juror_id": juror.id,
         "stage": stage,
-        "rubric_id": entry.round.rubric.id if entry.round.rubric else None,
+        "rubric_id": rubric_id,
         "status": SheetStatus.DRAFT,
         "remarks": "",
         "client_id": "",
@@ -323,25 +371,21 @@ def _locked_sheet(entry: Entry, juror: User, stage: int) -> ScoreSheet:
         "created_at": utcnow(),
         "updated_at": utcnow(),
     }
-    dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    # On SQLite this write is also the lock: it takes the database's write lock before the sheet is read.
     db.session.execute(
         insert(ScoreSheet).values(**values).on_conflict_do_nothing(index_elements=["entry_id", "juror_id", "stage"])
     )
-    sheet = db.session.scalar(
-        select(ScoreSheet)
-        .where(ScoreSheet.entry_id == entry.id, ScoreSheet.juror_id == juror.id, ScoreSheet.stage == stage)
-        .with_for_update(of=ScoreSheet)
-        .execution_options(populate_existing=True)
-    )
+    sheet = _sheet_for_update(entry.id, juror.id, stage)
     assert sheet is not None  # inserted above or by a concurrent request
     return sheet
 
 
-def parse_points(raw: Mapping[int, Any], entry: Entry) -> dict[int, Decimal | None]:
-    """Validate points per criterion of the round's rubric. :raise DomainError: naming the criterion."""
-    rubric = entry.round.rubric
-    criteria = {c.id: c for c in (rubric.criteria if rubric else [])}
+def parse_points(raw: Mapping[int, Any], criteria: Mapping[int, RubricCriterion]) -> dict[int, Decimal | None]:
+    """Validate points per criterion of the round's rubric (``criteria`` by id, from ``current_criteria``).
+
+    :raise DomainError: naming the criterion.
+    """
     parsed: dict[int, Decimal | None] = {}
     for criterion_id, value in raw.items():
         criterion = criteria.get(int(criterion_id))
@@ -360,7 +404,8 @@ def parse_points(raw: Mapping[int, Any], entry: Entry) -> dict[int, Decimal | No
                 str(POINTS_MESSAGES[problem])
                 % {"name": criterion.name, "max": f"{criterion.max_points.normalize():f}".replace(".", ",")}
             )
-        parsed[criterion.id] = points
+        # As the database keeps it (one decimal), so that a total read before the commit reads the same after.
+        parsed[criterion.id] = points.quantize(TENTH)
     return parsed
 
 
@@ -377,8 +422,9 @@ def save_sheet(
     """Autosave a juror's sheet. Idempotent and ordered per client: a save whose ``client_seq`` is not
     newer than the last applied one from the same ``client_id`` changes nothing. Returns (sheet, applied)."""
     _require_scoring(actor, entry, stage)
-    parsed = parse_points(points, entry)
-    sheet = _locked_sheet(entry, actor, stage)
+    rubric_id, criteria = current_criteria(entry.round_id)
+    parsed = parse_points(points, criteria)
+    sheet = _locked_sheet(entry, actor, stage, rubric_id)
     if sheet.status != SheetStatus.DRAFT:
         raise DomainError(_l("Phiếu đã nộp và bị khoá; ban tổ chức có thể mở lại nếu cần."))
     if client_id and sheet.client_id == client_id and client_seq <= sheet.client_seq:
@@ -404,10 +450,10 @@ def save_sheet(
 def submit_sheet(*, actor: User, entry: Entry, stage: int = 1) -> ScoreSheet:
     """Submit (lock) the sheet; every criterion must be scored."""
     _require_scoring(actor, entry, stage)
-    sheet = _locked_sheet(entry, actor, stage)
+    rubric = entry.round.rubric
+    sheet = _locked_sheet(entry, actor, stage, rubric.id if rubric else None)
     if sheet.status != SheetStatus.DRAFT:
         raise DomainError(_l("Phiếu đã được nộp."))
-    rubric = entry.round.rubric
     missing = [c.name for c in (rubric.criteria if rubric else []) if c.id not in sheet.points]
     if missing:
         raise DomainError(_l("Còn tiêu chí chưa chấm: %(names)s.", names="; ".join(missing)))

@@ -7,9 +7,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from kcvote.accounts.enums import Role
+from kcvote.contests import services as contest_services
 from kcvote.judging import services
-from kcvote.judging.enums import SheetStatus
-from kcvote.judging.models import Assignment, JurorAppointment, ScoreSheet
+from kcvote.judging.enums import ConflictSource, SheetStatus
+from kcvote.judging.models import Assignment, Conflict, JurorAppointment, ScoreSheet
 from tests.conftest import csrf_token, login_as, post_form, text_of
 from tests.factories import make_judging_round, make_user
 
@@ -90,6 +91,44 @@ def test_autosave_bad_points_is_4xx_in_vietnamese(client, db, seeded) -> None:
     )
     assert garbage.status_code == 400
     assert db.session.scalar(select(func.count(ScoreSheet.id))) == 0
+
+
+def test_autosave_answers_the_committed_version_and_total(client, db, seeded) -> None:
+    _, _, [entry], [juror] = make_judging_round(n_entries=1, n_jurors=1)
+    login_as(client, juror)
+    first, second = entry.round.rubric.criteria[:2]
+    assert _autosave(client, entry, {first.id: "7"}, seq=1).json["total"] == "7.0"
+    answer = _autosave(client, entry, {second.id: "2,5"}, seq=2).json
+    db.session.rollback()
+    sheet = db.session.scalar(select(ScoreSheet))
+    assert (answer["version"], answer["total"]) == (sheet.version, str(services.sheet_total(sheet))) == (2, "9.5")
+
+
+def test_autosave_is_404_unless_assigned_without_conflict_while_judging(client, db, seeded) -> None:
+    organizer, round_, [first, second, third], [juror] = make_judging_round(n_entries=3, n_jurors=1)
+    assignment = db.session.scalar(select(Assignment).where(Assignment.entry_id == first.id))
+    services.remove_assignment(actor=organizer, assignment=assignment)
+    # An automatic conflict found while the assignment still stands.
+    db.session.add(Conflict(round_id=round_.id, juror_id=juror.id, entry_id=second.id, source=ConflictSource.DECLARED))
+    db.session.commit()
+    login_as(client, juror)
+    token = csrf_token(client, f"/judge/entries/{third.id}")
+    criterion = third.round.rubric.criteria[0]
+    for entry in (first, second):
+        url = f"/judge/entries/{entry.id}/sheet"
+        headers = {"X-CSRFToken": token, "Accept": "application/json"}
+        assert client.post(url, json={"points": {str(criterion.id): "5"}}, headers=headers).status_code == 404
+        assert client.post(url, json={"points": ["not", "a", "map"]}, headers=headers).status_code == 404
+    assert _autosave(client, third, {criterion.id: "5"}, seq=1).status_code == 200
+    contest_services.close_judging(actor=organizer, round_=round_)
+    db.session.commit()
+    closed = client.post(
+        f"/judge/entries/{third.id}/sheet",
+        json={"points": {str(criterion.id): "6"}, "client_id": "tab", "client_seq": 2},
+        headers={"X-CSRFToken": token, "Accept": "application/json"},
+    )
+    assert closed.status_code == 404
+    assert db.session.scalar(select(func.count(ScoreSheet.id))) == 1
 
 
 def test_blind_mode_hides_the_facility_everywhere(client, db, seeded) -> None:

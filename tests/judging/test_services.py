@@ -167,10 +167,14 @@ def test_manual_assignment_refuses_conflicted_juror(db, seeded) -> None:
         services.add_assignment(actor=organizer, entry=entry, juror=juror)
 
 
-def test_two_saves_at_once_make_one_sheet(app, db, seeded) -> None:
+@pytest.mark.parametrize("started", [False, True], ids=["new sheet", "started sheet"])
+def test_two_saves_at_once_make_one_sheet(app, db, seeded, started: bool) -> None:
     """Two requests saving the same sheet at the same moment: one sheet, both changes kept, no error."""
     _, _, [entry], [juror] = make_judging_round(n_entries=1, n_jurors=1)
-    first, second = entry.round.rubric.criteria[:2]
+    first, second, third = entry.round.rubric.criteria[:3]
+    if started:  # the sheet exists: each save only locks it
+        services.save_sheet(actor=juror, entry=entry, points={third.id: "1"}, client_id="tab-0")
+        db.session.commit()
     entry_id, juror_id = entry.id, juror.id
     barrier = threading.Barrier(2)
     failures: list[BaseException] = []
@@ -203,8 +207,10 @@ def test_two_saves_at_once_make_one_sheet(app, db, seeded) -> None:
     db.session.rollback()
     sheets = db.session.scalars(select(ScoreSheet)).all()
     assert len(sheets) == 1
-    assert sheets[0].points == {first.id: Decimal("6"), second.id: Decimal("6")}
-    assert sheets[0].version == 2
+    assert sheets[0].points == {first.id: Decimal("6"), second.id: Decimal("6")} | (
+        {third.id: Decimal("1")} if started else {}
+    )
+    assert sheets[0].version == 3 if started else 2
 
 
 def test_remove_juror_only_without_submitted_sheets(db, seeded) -> None:
