@@ -1,0 +1,1 @@
+"""Certificates (giấy chứng nhận): numbering, PDF with QR, public verification, revocation, validity."""
