@@ -60,12 +60,17 @@ fmt: install-dev ## format the code
 typecheck: install-dev
 	$(BIN)/mypy
 
-browser: ## install Debian's Chromium for the browser tests when it is missing
-	@if [ -x /usr/bin/chromium ]; then :; \
+browser: ## install the Debian packages the tests use when missing: Chromium, zbarimg (QR), pdftoppm
+	@need=""; \
+	[ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	command -v zbarimg >/dev/null || need="$$need zbar-tools"; \
+	command -v pdftoppm >/dev/null || need="$$need poppler-utils"; \
+	if [ -z "$$need" ]; then :; \
 	elif command -v apt-get >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
-	else echo "Install Chromium at /usr/bin/chromium for the browser tests" >&2; exit 1; fi
+	  echo "== installing$$need =="; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; \
+	else echo "Install$$need (Debian package names) for the tests" >&2; exit 1; fi
 
 test-sqlite: install-dev translations browser
 	$(BIN)/pytest -p no:cacheprovider

@@ -53,6 +53,8 @@ def configure_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # WeasyPrint logs each rendering step at INFO: a thousand certificates would flood the log.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:
@@ -77,11 +79,14 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
 
+    from sqlalchemy.orm import joinedload
+
     from kcvote.accounts.models import User
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
+        # Every signed-in request reads the roles: one query with a join rather than a second SELECT.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])
         return user if user is not None and user.active else None
 
     register_security_headers(app)
@@ -109,17 +114,22 @@ def _install_sqlite_pragmas() -> None:
 def register_domain_hooks() -> None:
     """Higher domains add checks and grants to lower ones, which cannot import them: entries guards
     round transitions (contests); judging lets assigned jurors read dossiers (entries) and freezes the
-    results when a round is finalized (contests)."""
+    results when a round is finalized (contests); certificates keep certified results from reopening."""
+    from kcvote.certificates import guards as certificate_guards
     from kcvote.entries import guards
     from kcvote.judging import grants, results
 
-    del guards, grants, results  # imported for the registrations they make
+    del certificate_guards, guards, grants, results  # imported for the registrations they make
 
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per domain."""
     from kcvote.accounts.admin_routes import bp as admin_bp
     from kcvote.accounts.routes import bp as accounts_bp
+    from kcvote.artisans.council_routes import bp as councils_bp
+    from kcvote.artisans.dossier_routes import bp as artisans_bp
+    from kcvote.artisans.public_routes import bp as artisans_public_bp
+    from kcvote.certificates.routes import bp as certificates_bp
     from kcvote.contests.routes import bp as contests_bp
     from kcvote.entries.routes import bp as entries_bp
     from kcvote.entries.screening_routes import bp as screening_bp
@@ -138,6 +148,10 @@ def register_blueprints(app: Flask) -> None:
         entries_bp,
         screening_bp,
         judging_bp,
+        certificates_bp,
+        artisans_bp,
+        councils_bp,
+        artisans_public_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -19,21 +19,31 @@ kcvote_cli = AppGroup("kcvote", help="kcvote operator commands.")
 
 @kcvote_cli.command("seed")
 def seed() -> None:
-    """Load reference data (regions, provinces, levels, product groups); adds only what is missing."""
+    """Load reference data (regions, provinces, levels, product groups) and the artisan-title rules in
+    force since 6/6/2024; adds only what is missing."""
+    from kcvote.artisans.settings import seed_rules
     from kcvote.reference.services import seed_reference_data
 
     report = seed_reference_data()
+    rules = seed_rules()
     db.session.commit()
     click.echo(
         f"Reference data: +{report.regions} regions, +{report.provinces} provinces, "
         f"+{report.levels} levels, +{report.product_groups} product groups."
     )
+    click.echo(f"Artisan-title rules: +{rules} rule versions.")
 
 
 @kcvote_cli.command("demo")
 def demo() -> None:
     """Load demo data (one user per role) and print the demo logins."""
-    from kcvote.demo import DEMO_PASSWORD, load_demo_judging_round, load_demo_round, load_demo_users
+    from kcvote.demo import (
+        DEMO_PASSWORD,
+        load_demo_certified_round,
+        load_demo_judging_round,
+        load_demo_round,
+        load_demo_users,
+    )
 
     rows = load_demo_users()
     db.session.commit()
@@ -41,10 +51,17 @@ def demo() -> None:
     db.session.commit()
     judging_round, judged = load_demo_judging_round()
     db.session.commit()
+    certified_round, certified = load_demo_certified_round()
+    db.session.commit()
     created = sum(1 for _, was_created in rows if was_created)
     click.echo(f"Demo data: +{created} users, +{entries} entries" + (f" in round {round_.id}." if round_ else "."))
     if judging_round is not None:
         click.echo(f"Demo judging: round {judging_round.id} with {judged} entries, 3 jurors, sheets in progress.")
+    if certified_round is not None:
+        click.echo(
+            f"Demo certificates: round {certified_round.id} ({certified_round.year}) finalized and published, "
+            f"{certified} certificates issued; verify one at /verify."
+        )
     click.echo("")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
     for user, _ in rows:
@@ -162,6 +179,106 @@ def demo_scores_command(round_id: int, seed: int) -> None:
         raise click.ClickException(str(error.message)) from None
     db.session.commit()
     click.echo(f"Filled and submitted {sheets} score sheets.")
+
+
+certificates_cli = AppGroup("certificates", help="Certificates: bulk issue, verification, background jobs.")
+kcvote_cli.add_command(certificates_cli)
+
+
+@certificates_cli.command("issue")
+@click.argument("round_id", type=int)
+@click.option("--out", "out", type=click.Path(file_okay=False), required=True, help="Folder for the PDF files.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes rendering PDFs (default: the number of CPU cores).",
+)
+def certificates_issue(round_id: int, out: str, jobs: int | None) -> None:
+    """Issue the certificates of a finalized round's recognised products (again: only the missing
+    ones; an interrupted run resumes) and write one PDF per valid certificate plus tat-ca.pdf, all of
+    them in one file for printing."""
+    import os
+    from pathlib import Path
+
+    from kcvote.certificates import bulk, services
+    from kcvote.certificates.enums import CertificateStatus
+    from kcvote.certificates.models import Certificate
+    from kcvote.core.pdf import merge_pdfs
+    from kcvote.core.storage import get_storage
+
+    round_ = _round_or_fail(round_id)
+    try:
+        services.check_can_issue(round_, services.design_of(round_))
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    work = len(services.pending_entry_ids(round_)) + len(services.missing_pdf_ids(round_))
+    with click.progressbar(length=work, label="Issuing certificates", file=sys.stderr) as bar:
+        issued, _rendered = bulk.issue_and_render(round_, jobs=jobs or os.cpu_count() or 1, progress=bar.update)
+    db.session.expire_all()
+    certificates = db.session.scalars(
+        db.select(Certificate)
+        .where(Certificate.round_id == round_.id, Certificate.status == CertificateStatus.VALID)
+        .order_by(Certificate.year, Certificate.sequence)
+    ).all()
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    storage = get_storage()
+    documents = []
+    for certificate in certificates:
+        if certificate.pdf_key is None:
+            raise click.ClickException(f"Certificate {certificate.number} has no PDF; run the command again.")
+        data = storage.read(certificate.pdf_key)
+        documents.append(data)
+        (folder / f"gcn-{certificate.year}-{certificate.sequence:04d}.pdf").write_bytes(data)
+    if documents:
+        (folder / "tat-ca.pdf").write_bytes(merge_pdfs(documents))
+    click.echo(
+        f"{issued} issued now, {len(certificates)} valid certificates written to {folder}"
+        + (" with tat-ca.pdf." if documents else ".")
+    )
+
+
+@certificates_cli.command("verify")
+@click.argument("code")
+def certificates_verify(code: str) -> None:
+    """Print a certificate's status from its verification code (as printed under the QR code).
+    Exit 0 when it is valid, 2 when it exists but is expired, revoked or replaced, 1 when not found."""
+    from kcvote.certificates import services
+    from kcvote.certificates.enums import CertificateState
+    from kcvote.core.clock import today_vn
+
+    certificate = services.by_code(code)
+    if certificate is None:
+        click.echo("Not found.", err=True)
+        sys.exit(1)
+    state = certificate.state(today_vn())
+    click.echo(f"{certificate.number} ({certificate.year}): {state.value}")
+    click.echo(f"  {certificate.subject} — {certificate.holder}")
+    click.echo(f"  issued {certificate.issued_on:%d/%m/%Y}, valid until {certificate.valid_until:%d/%m/%Y}")
+    if state == CertificateState.REVOKED:
+        click.echo(f"  revoked {certificate.revoked_at:%d/%m/%Y}: {certificate.revoked_reason}")
+    if state == CertificateState.REPLACED and certificate.replaced_by is not None:
+        click.echo(f"  replaced by {certificate.replaced_by.number} ({certificate.replaced_by.year})")
+    sys.exit(0 if state == CertificateState.VALID else 2)
+
+
+@certificates_cli.command("work")
+@click.option("--loop/--once", default=False, help="Keep polling for new jobs (every 5 s).")
+def certificates_work(loop: bool) -> None:
+    """Run the pending (or interrupted) bulk-issue jobs started from the web, for deployments that set
+    CERTIFICATE_JOBS=worker."""
+    import time
+
+    from kcvote.certificates import jobs
+
+    while True:
+        ran = jobs.work_pending()
+        if ran:
+            click.echo(f"Ran {ran} job(s).")
+        if not loop:
+            return
+        time.sleep(5)
 
 
 audit_cli = AppGroup("audit", help="The hash-chained audit log.")

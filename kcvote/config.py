@@ -45,6 +45,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
     MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE_PATH / "media"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024))
+    # Short videos proving an artisan's skill; the evidence upload route alone accepts requests this large.
+    ARTISAN_VIDEO_MAX_MB = int(os.environ.get("ARTISAN_VIDEO_MAX_MB", 50))
 
     # Mail: SMTP when MAIL_SERVER is set, otherwise the log and instance/outbox/.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -59,6 +61,17 @@ class Config:
     # Absolute links in e-mails when no request is active (CLI, background jobs).
     SERVER_NAME: str | None = os.environ.get("SERVER_NAME") or None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    # The public address printed on certificates (their QR codes point here), e.g.
+    # https://kcvote.sct.thainguyen.gov.vn; without it the request's host, or SERVER_NAME, is used.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    # How bulk certificate issues run: "thread" (in the web process), "worker" (left for
+    # `flask kcvote certificates work`), or "inline" (within the request).
+    CERTIFICATE_JOBS = os.environ.get("CERTIFICATE_JOBS", "thread")
+    # Organizers are shown certificates that expire within this many days.
+    CERTIFICATE_EXPIRY_NOTICE_DAYS = int(os.environ.get("CERTIFICATE_EXPIRY_NOTICE_DAYS", 90))
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
+    # Public comments on artisan lists posted for comment, per IP address (accepted ones only).
+    COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5 per minute;30 per day")
 
     # Rate limits: in memory by default, Redis when REDIS_URL is set (several instances).
     REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -112,6 +125,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_MIN_LENGTH = 10
+    CERTIFICATE_JOBS = "inline"
 
 
 class ProductionConfig(Config):

@@ -381,3 +381,173 @@ def _demo_partial_scores(round_: Round) -> None:
             demo_juror_started = True
         elif rng.random() < 0.8:
             judging_services.submit_sheet(actor=juror, entry=entry)
+
+
+# --- last cycle's provincial round: finalized, certificates issued (make run) ----------------
+
+DEMO_CERTIFIED_NAME = "Bình chọn sản phẩm công nghiệp nông thôn tiêu biểu tỉnh Thái Nguyên năm {year}"
+# (index of a facility in DEMO_ENTRIES, product, group number); index 0 is the demo facility account.
+DEMO_CERTIFIED_ENTRIES: list[tuple[int, str, int]] = [
+    (0, "Chè xanh La Bằng đặc biệt", 2),
+    (3, "Chè móc câu Trại Cài", 2),
+    (5, "Miến dong Việt Cường", 2),
+    (11, "Rượu ngô men lá", 2),
+    (6, "Giỏ mây tre đan xuất khẩu", 1),
+    (12, "Tranh gỗ khắc chè", 1),
+    (15, "Bình gốm Phú Lạc", 1),
+    (21, "Dao rèn Khe Mo", 3),
+    (28, "Máy vò chè mini", 3),
+    (31, "Xà phòng sả chanh", 4),
+    (34, "Tinh dầu quế", 4),
+]
+
+
+def _last_cycle_year(today_year: int) -> int:
+    """Provincial rounds run every two years, usually in odd years: the latest such year before this one."""
+    year = today_year - 1
+    return year if year % 2 == 1 else year - 1
+
+
+def load_demo_certified_round() -> tuple[Round | None, int]:
+    """Last cycle's provincial round: judged, finalized with prizes, published, certificates issued (one
+    of them since revoked). Returns (round, certificates issued)."""
+    from datetime import date
+
+    from kcvote.certificates import services as certificate_services
+    from kcvote.contests import services as contest_services
+    from kcvote.core.clock import add_days, today_vn
+    from kcvote.core.images import demo_photo
+    from kcvote.entries import services as entry_services
+    from kcvote.entries.enums import DocumentKind, PhotoKind
+    from kcvote.entries.models import Entry
+    from kcvote.facilities.models import Facility, FacilityMember
+    from kcvote.judging import results
+    from kcvote.judging import services as judging_services
+    from kcvote.reference.models import Level, ProductGroup, Province
+
+    today = today_vn()
+    year = _last_cycle_year(today.year)
+    name = DEMO_CERTIFIED_NAME.format(year=year)
+    if db.session.scalar(select(Round.id).where(Round.name == name)) is not None:
+        return None, 0
+    organizer = account_services.get_user_by_email("organizer@demo.kcvote.vn")
+    level = db.session.scalar(select(Level).where(Level.code == "tinh"))
+    province = db.session.scalar(select(Province).where(Province.name == "Thái Nguyên"))
+    if organizer is None or level is None or province is None:
+        raise RuntimeError("Load reference data (kcvote seed) and demo users first.")
+    groups = db.session.scalars(select(ProductGroup).order_by(ProductGroup.number)).all()
+    settings = contest_services.RoundSettings(
+        name=name,
+        level=level,
+        year=year,
+        groups=groups,
+        scope_province=province,
+        code_prefix="TN",
+        registration_opens_on=add_days(today, -1),
+        registration_deadline=today,
+        prize_tiers=[["Giải nhất", 1], ["Giải nhì", 2], ["Giải ba", 3]],
+    )
+    round_ = contest_services.create_round(actor=organizer, settings=settings)
+    contest_services.open_round(actor=organizer, round_=round_)
+    by_number = {g.number: g for g in groups}
+    pdf = _demo_pdf()
+    for index, product_name, group_number in DEMO_CERTIFIED_ENTRIES:
+        email = "facility@demo.kcvote.vn" if index == 0 else f"coso{index:02d}@demo.kcvote.vn"
+        user = account_services.get_user_by_email(email)
+        facility = (
+            db.session.scalar(select(Facility).join(FacilityMember).where(FacilityMember.user_id == user.id))
+            if user
+            else None
+        )
+        if user is None or facility is None:
+            raise RuntimeError("Load the demo round first (load_demo_round).")
+        entry = entry_services.register_entry(
+            actor=user, round_=round_, group=by_number[group_number], product_name=product_name
+        )
+        entry_services.save_dossier(actor=user, entry=entry, fields={**DEMO_DESCRIPTION, "declaration_accepted": True})
+        for view, kind in enumerate((PhotoKind.FRONT, PhotoKind.SIDE, PhotoKind.TOP)):
+            entry_services.add_photo(
+                actor=user,
+                entry=entry,
+                data=demo_photo(product_name, seed=index + 100, view=view, size=(800, 600)),
+                kind=kind,
+            )
+        entry_services.add_document(actor=user, entry=entry, data=pdf, kind=DocumentKind.BUSINESS_REGISTRATION)
+        entry_services.submit_entry(actor=user, entry=entry)
+        entry_services.accept_entry(actor=organizer, entry=entry)
+    contest_services.start_screening(actor=organizer, round_=round_, today=add_days(today, 1))
+    for email, juror_name in DEMO_JURORS:
+        judging_services.appoint_juror(actor=organizer, round_=round_, email=email, name=juror_name or "")
+    contest_services.start_judging(actor=organizer, round_=round_)
+    judging_services.run_assignment(actor=organizer, round_=round_)
+    _demo_full_scores(round_, [product for _, product, _ in DEMO_CERTIFIED_ENTRIES])
+    contest_services.close_judging(actor=organizer, round_=round_)
+    # The council recognises the passing products but the weakest one; the best three get prizes.
+    passing = [r for r in results.records(round_) if r["passed"]]
+    passing.sort(key=lambda r: (-float(r["average"]), r["code"]))
+    prizes = ["Giải nhất", "Giải nhì", "Giải nhì", "Giải ba"]
+    chosen = passing[:-1] if len(passing) > 3 else passing
+    choices = {int(r["entry_id"]): (prizes[i] if i < len(prizes) else "") for i, r in enumerate(chosen)}
+    results.select_entries(actor=organizer, round_=round_, choices=choices)
+    contest_services.finalize_round(actor=organizer, round_=round_)
+    contest_services.publish_round(actor=organizer, round_=round_)
+    certificate_services.save_design(
+        actor=organizer,
+        round_=round_,
+        fields={
+            "decision_number": "1875/QĐ-SCT",
+            "decision_date": date(year, 12, 10),
+            "signer_title": "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+            "signer_name": "Nguyễn Văn Tổ Chức",
+        },
+    )
+    # Backdate the round to its own year (the services above ran on today's dates).
+    round_.registration_opens_on, round_.registration_deadline = date(year, 6, 1), date(year, 8, 31)
+    round_.judging_starts_on, round_.judging_ends_on = date(year, 10, 1), date(year, 10, 15)
+    prize_of = certificate_services.recognised(round_)
+    issued = []
+    for entry_id in prize_of:
+        recognised_entry = db.session.get(Entry, entry_id)
+        if recognised_entry is not None:
+            issued.append(
+                certificate_services.issue_certificate(
+                    actor=organizer,
+                    round_=round_,
+                    entry=recognised_entry,
+                    issued_on=date(year, 12, 15),
+                    recognised_prizes=prize_of,
+                )
+            )
+    # One certificate was later revoked, so the verification page can show that too.
+    if len(issued) > 2:
+        certificate_services.revoke_certificate(
+            actor=organizer, certificate=issued[-1], reason="Cơ sở đã ngừng sản xuất sản phẩm này."
+        )
+    return round_, len(issued)
+
+
+def _demo_full_scores(round_: Round, ranking: list[str]) -> None:
+    """Every juror submits every sheet; products listed first score best (the demo facility's product
+    leads, so its account has a certificate to download), the last ones fall below 70."""
+    import random
+    from decimal import Decimal
+
+    from kcvote.judging import services as judging_services
+    from kcvote.judging.models import Assignment
+
+    rng = random.Random(round_.year)
+    criteria = round_.rubric.criteria if round_.rubric else []
+    assignments = db.session.scalars(
+        select(Assignment).where(Assignment.round_id == round_.id).order_by(Assignment.entry_id, Assignment.juror_id)
+    ).all()
+    for assignment in assignments:
+        juror, entry = assignment.juror, assignment.entry
+        level = 0.93 - 0.03 * ranking.index(entry.product.name)
+        points = {
+            c.id: str(
+                (Decimal(min(max(level + rng.uniform(-0.04, 0.04), 0), 1)) * c.max_points * 2).quantize(Decimal(1)) / 2
+            )
+            for c in criteria
+        }
+        judging_services.save_sheet(actor=juror, entry=entry, points=points)
+        judging_services.submit_sheet(actor=juror, entry=entry)

@@ -199,3 +199,40 @@ def make_judging_round(
             judging_services.add_assignment(actor=organizer, entry=entry, juror=juror)
     db.session.commit()
     return organizer, round_, entries, jurors
+
+
+def score_entry(entry: Any, juror: User, share: str) -> None:
+    """``juror`` gives every criterion ``share`` of its maximum (rounded to half points) and submits."""
+    from decimal import Decimal
+
+    from kcvote.judging import services as judging_services
+
+    points = {
+        c.id: str((Decimal(share) * c.max_points * 2).quantize(Decimal(1)) / 2) for c in entry.round.rubric.criteria
+    }
+    judging_services.save_sheet(actor=juror, entry=entry, points=points)
+    judging_services.submit_sheet(actor=juror, entry=entry)
+
+
+def make_finalized_round(
+    n_entries: int = 3, n_recognised: int = 2, prizes: dict[int, str] | None = None, **round_kwargs: Any
+) -> tuple[Any, Any, list[Any]]:
+    """A finalized round: ``n_entries`` accepted entries scored by two jurors (all pass), the first
+    ``n_recognised`` recognised by the council (``prizes`` maps an index to a prize). Returns
+    (organizer, round, entries)."""
+    from kcvote.contests import services as contest_services
+    from kcvote.judging import results
+
+    organizer, round_, entries, jurors = make_judging_round(n_entries=n_entries, n_jurors=2, **round_kwargs)
+    round_.prize_tiers = [["Giải nhất", 1], ["Giải nhì", 2]]
+    for i, entry in enumerate(entries):
+        share = str(0.95 - i * 0.05)
+        for juror in jurors:
+            score_entry(entry, juror, share)
+    contest_services.close_judging(actor=organizer, round_=round_)
+    prizes = prizes or {}
+    choices = {entry.id: prizes.get(i, "") for i, entry in enumerate(entries[:n_recognised])}
+    results.select_entries(actor=organizer, round_=round_, choices=choices)
+    contest_services.finalize_round(actor=organizer, round_=round_)
+    db.session.commit()
+    return organizer, round_, entries

@@ -19,29 +19,27 @@ import pytest
 from flask import Flask
 
 from kcvote.accounts.enums import Role
+from tests.artisans import authz_councils, authz_dossier, authz_public
+from tests.authz_common import (  # the expectation sets rows are written with
+    ADMIN_ONLY,
+    ALLOW,
+    DENY,
+    DOSSIER_READERS,
+    FACILITY_ONLY,
+    HIDDEN,
+    INVITERS,
+    JURORS,
+    JURORS_HIDDEN,
+    LOGIN,
+    OWNER_ONLY,
+    PUBLIC,
+    ROLES,
+    ROUND_ORGANIZERS,
+    SIGNED_IN,
+    _expect,
+)
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_entry, make_facility, make_round, make_user
-
-ROLES = ["anonymous", "admin", "organizer", "juror", "council_member", "facility"]
-ALLOW, LOGIN, DENY, HIDDEN = "allow", "login", "deny", "hidden"
-
-
-def _expect(anonymous: str, admin: str, organizer: str, juror: str, council: str, facility: str) -> dict[str, str]:
-    return dict(zip(ROLES, [anonymous, admin, organizer, juror, council, facility], strict=True))
-
-
-PUBLIC = _expect(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW)
-SIGNED_IN = _expect(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW)
-ADMIN_ONLY = _expect(LOGIN, ALLOW, DENY, DENY, DENY, DENY)
-INVITERS = _expect(LOGIN, ALLOW, ALLOW, DENY, DENY, DENY)
-FACILITY_ONLY = _expect(LOGIN, DENY, DENY, DENY, DENY, ALLOW)
-OWNER_ONLY = _expect(LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)  # facility A's member is not in the table
-ROUND_ORGANIZERS = _expect(LOGIN, ALLOW, ALLOW, DENY, DENY, DENY)
-DOSSIER_READERS = _expect(LOGIN, ALLOW, ALLOW, HIDDEN, HIDDEN, HIDDEN)
-JURORS = _expect(LOGIN, DENY, DENY, ALLOW, DENY, DENY)
-# The juror is not appointed to the world's round, which is still taking registrations: they see
-# nothing of it (404), as no juror sees anything before judging.
-JURORS_HIDDEN = _expect(LOGIN, DENY, DENY, HIDDEN, DENY, DENY)
+from tests.factories import make_entry, make_facility, make_finalized_round, make_round, make_user
 
 # (rule, method) -> expected answer per role
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
@@ -161,7 +159,34 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("/manage/rounds/<int:round_id>/results/reopen", "POST"): ADMIN_ONLY,
     ("/manage/rounds/<int:round_id>/scores.xlsx", "GET"): _expect(LOGIN, HIDDEN, HIDDEN, DENY, DENY, DENY),
     ("/results/<int:round_id>", "GET"): _expect(HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    # certificates: the world's round is still open (nothing to issue or print); the certificate
+    # belongs to facility C of a finalized round the organizer co-organises
+    ("/manage/rounds/<int:round_id>/certificates", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/certificates/design", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/certificates/background", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/certificates/background/delete", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/certificates/preview.pdf", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/certificates/issue", "POST"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/certificates/progress", "GET"): ROUND_ORGANIZERS,
+    ("/manage/rounds/<int:round_id>/certificates/all.pdf", "GET"): _expect(LOGIN, HIDDEN, HIDDEN, DENY, DENY, DENY),
+    ("/manage/certificates/<int:certificate_id>/revoke", "POST"): ROUND_ORGANIZERS,
+    ("/manage/certificates/<int:certificate_id>/reissue", "POST"): ROUND_ORGANIZERS,
+    ("/manage/certificates/expiring", "GET"): ROUND_ORGANIZERS,
+    ("/my/certificates", "GET"): FACILITY_ONLY,
+    ("/certificates/<int:certificate_id>.pdf", "GET"): DOSSIER_READERS,
+    ("/verify", "GET"): PUBLIC,
+    ("/verify", "POST"): PUBLIC,
+    ("/v/<verification_code>", "GET"): PUBLIC,
+    ("/v/<verification_code>/photo", "GET"): PUBLIC,
 }
+
+
+# Areas with their own rows and world values (tests/artisans/authz_*.py).
+EXTENSIONS = [authz_dossier, authz_councils, authz_public]
+for _extension in EXTENSIONS:
+    overlap = set(MATRIX) & set(_extension.ROWS)
+    assert not overlap, f"rows defined twice: {overlap}"
+    MATRIX.update(_extension.ROWS)
 
 
 def _routes(app: Flask) -> set[tuple[str, str]]:
@@ -222,6 +247,7 @@ def world(app: Flask, seeded: None) -> World:
     )
     db.session.add(sheet)
     db.session.commit()
+    certificate = _certificate(users["organizer"])
     values = {
         "appointment_id": appointment.id,
         "sheet_id": sheet.id,
@@ -230,6 +256,8 @@ def world(app: Flask, seeded: None) -> World:
         "photo_id": entry.photos[0].id,
         "document_id": entry.documents[0].id,
         "variant": "thumb",
+        "certificate_id": certificate.id,
+        "verification_code": certificate.verification_code,
         "action": "close",
         "kind": "conflicts",
         "user_id": target.id,
@@ -242,7 +270,30 @@ def world(app: Flask, seeded: None) -> World:
         "level_id": db.session.scalar(select(Level.id).limit(1)),
         "group_id": db.session.scalar(select(ProductGroup.id).limit(1)),
     }
+    for extension in EXTENSIONS:
+        extra = extension.world(users)
+        clash = {k for k in extra if k in values and values[k] != extra[k]}
+        assert not clash, f"world values defined twice with different values: {clash}"
+        values.update(extra)
+    db.session.commit()
     return World(users, values)
+
+
+def _certificate(organizer: Any) -> Any:
+    """A certificate of facility C, issued for a finalized round that ``organizer`` co-organises."""
+    from datetime import date
+
+    from kcvote.certificates import services as certificate_services
+    from kcvote.contests import services as contest_services
+    from kcvote.extensions import db
+
+    owner, round_, _ = make_finalized_round(n_entries=1, n_recognised=1)
+    contest_services.add_organizer(actor=owner, round_=round_, user=organizer)
+    fields = {"decision_number": "1/QĐ-SCT", "decision_date": date(2025, 12, 1), "signer_name": "Nguyễn Văn A"}
+    certificate_services.save_design(actor=owner, round_=round_, fields=fields)
+    (certificate,) = certificate_services.issue_pending(actor=owner, round_=round_)
+    db.session.commit()
+    return certificate
 
 
 def _url(app: Flask, rule_text: str, values: dict[str, Any]) -> str:
