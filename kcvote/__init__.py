@@ -166,6 +166,8 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters for dates and numbers, and the permission predicates templates may ask."""
     from kcvote.accounts import rules
+    from kcvote.accounts.enums import Role
+    from kcvote.artisans import services as artisan_rules
     from kcvote.contests import rules as contest_rules
     from kcvote.core.i18n import fmt_date, fmt_datetime, fmt_number, select_locale
     from kcvote.facilities import rules as facility_rules
@@ -182,6 +184,8 @@ def register_template_helpers(app: Flask) -> None:
             "contest_rules": contest_rules,
             "facility_rules": facility_rules,
             "judging_rules": judging_rules,
+            "artisan_rules": artisan_rules,
+            "roles": Role,
             "current_locale": select_locale(),
         }
 

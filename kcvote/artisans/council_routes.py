@@ -17,7 +17,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from kcvote.accounts import emails as account_emails
-from kcvote.artisans import councils, settings
+from kcvote.artisans import councils, outcome, settings
 from kcvote.artisans import rules as artisan_rules
 from kcvote.artisans.council_forms import (
     AttendanceForm,
@@ -150,7 +150,13 @@ def mine() -> ViewResult:
         c.id: [b for m in councils.meetings_of(c) for b in councils.ballots_of(m) if b.status == BallotStatus.OPEN]
         for c in listed
     }
-    return render_template("councils/mine.html", councils=listed, open_ballots=open_ballots, **_page_context())
+    return render_template(
+        "councils/mine.html",
+        councils=listed,
+        open_ballots=open_ballots,
+        comment_handler=outcome.is_comment_handler(current_user),
+        **_page_context(),
+    )
 
 
 def _council_page(

@@ -9,7 +9,7 @@ class Title(StrEnum):
     """The two titles of Nghị định 43/2024."""
 
     NNND = "nnnd"  # Nghệ nhân nhân dân (People's Artisan)
-    NNUT = "nnut"  # Nghệ nhân ưu tú (Artisan of Merit)
+    NNUT = "nnut"  # Nghệ nhân ưu tú (Meritorious Artisan)
 
 
 class Gender(StrEnum):

@@ -282,6 +282,11 @@ def _apply_nominee(nominee: Nominee, fields: dict[str, Any]) -> None:
             setattr(nominee, key, value.strip() if isinstance(value, str) else value)
     if nominee.current_title is None:
         nominee.current_title_decision, nominee.current_title_date = "", None
+    index_nominee(nominee)
+
+
+def index_nominee(nominee: Nominee) -> None:
+    """Fill the accent-folded text the intake list searches ("nguyen van gom" finds "Nguyễn Văn Gốm")."""
     nominee.search_text = fold(f"{nominee.name} {nominee.craft}")[:600]
 
 

@@ -22,6 +22,7 @@ from kcvote.artisans.models import (
     SubmissionWindow,
     Work,
 )
+from kcvote.artisans.services import index_nominee
 from kcvote.artisans.settings import seed_rules
 from kcvote.core.clock import add_days, today_vn
 from kcvote.extensions import db
@@ -70,9 +71,9 @@ def make_nominee(
         province=province(province_name),
         craft=kw.pop("craft", "Gốm Phù Lãng"),
         workplace=kw.pop("workplace", "Xưởng gốm Phù Lãng"),
-        search_text=name.lower(),
         **kw,
     )
+    index_nominee(nominee)
     db.session.add(nominee)
     db.session.flush()
     return nominee

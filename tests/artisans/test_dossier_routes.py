@@ -398,6 +398,24 @@ def test_intake_list_shows_days_left_and_overdue(organizer_client: FlaskClient, 
     assert "Lê Quá Hạn" in overdue_only and "Nguyễn Còn Hạn" not in overdue_only
 
 
+def test_intake_search_ignores_accents(organizer_client: FlaskClient, award_round: AwardRound) -> None:
+    from tests.artisans.factories import make_nominee
+
+    make_nomination(
+        award_round,
+        status=NominationStatus.SUBMITTED,
+        nominee=make_nominee(name="Đặng Thị Lụa", craft="Dệt thổ cẩm"),
+    )
+    make_nomination(award_round, status=NominationStatus.SUBMITTED, nominee=make_nominee(name="Lê Văn Gốm"))
+    db.session.commit()
+
+    url = f"/manage/award-rounds/{award_round.id}/nominations"
+    by_name = text_of(organizer_client.get(url, query_string={"q": "dang thi lua"}))
+    assert "Đặng Thị Lụa" in by_name and "Lê Văn Gốm" not in by_name
+    by_craft = text_of(organizer_client.get(url, query_string={"q": "THO CAM"}))
+    assert "Đặng Thị Lụa" in by_craft and "Lê Văn Gốm" not in by_craft
+
+
 def test_review_shows_dossier_checklist_and_rule_version(
     organizer_client: FlaskClient, award_round: AwardRound
 ) -> None:
