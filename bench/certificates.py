@@ -46,6 +46,7 @@ from _readme import write_results  # bench/ is on sys.path when a script runs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import pikepdf
 import pypdf
 import sqlalchemy
 import weasyprint
@@ -339,7 +340,7 @@ class Run:
     jobs: int
     returncode: int = 0
     wall: float = 0.0
-    marks: dict[str, float] = field(default_factory=dict)  # seconds from start: Numbering, Rendering PDFs, writing
+    marks: dict[str, float] = field(default_factory=dict)  # seconds from start: Issuing certificates, writing
     cpu: float = 0.0
     tree_maxrss_mb: float = 0.0  # os.wait4: the largest of the command and the children it waited for
     parent_hwm_mb: float = 0.0
@@ -452,7 +453,7 @@ def run_command(run: Run, round_id: int, settings: dict[str, Any], out: Path) ->
     run.worker_hwm_mb = max((hwm.get(w, 0) for w in workers), default=0) / 1024
     run.workers = len(workers)
     for seconds, line in run.stderr:
-        for label in ("Numbering", "Rendering PDFs"):
+        for label in ("Issuing certificates",):
             if line.startswith(label) and label not in run.marks:
                 run.marks[label] = seconds
 
@@ -561,8 +562,8 @@ def merge_in_process(out: Path, pages: int = 100) -> dict[str, Any]:
 
 
 def number_in_process(kind: str, tmp: str, n_entries: int = 100) -> dict[str, Any]:
-    """ms and SQL statements per certificate for the command's numbering loop (``issue_pending`` in
-    batches of RENDER_BATCH, one commit each), on a fresh round of ``n_entries``."""
+    """ms and SQL statements per certificate for the command's numbering loop (``issue_batch`` in
+    batches of RENDER_BATCH, one commit each, as ``bulk.issue_and_render`` calls it), on a fresh round of ``n_entries``."""
     with database(kind, "numbering", tmp) as url:
         app = make_app(settings_for(url, Path(tmp) / "numbering"))
         with app.app_context():
@@ -579,8 +580,17 @@ def number_in_process(kind: str, tmp: str, n_entries: int = 100) -> dict[str, An
 
                 event.listen(db.engine, "before_cursor_execute", count)
                 start = time.perf_counter()
-                for _ in range(0, n_entries, services.RENDER_BATCH):
-                    services.issue_pending(actor=None, round_=round_, limit=services.RENDER_BATCH, render_pdf=False)
+                design = services.design_of(round_)
+                prizes = services.recognised(round_)
+                pending = services.pending_entry_ids(round_)
+                for first in range(0, len(pending), services.RENDER_BATCH):
+                    services.issue_batch(
+                        actor=None,
+                        round_=round_,
+                        entry_ids=pending[first : first + services.RENDER_BATCH],
+                        design=design,
+                        prizes=prizes,
+                    )
                     db.session.commit()
                 elapsed = (time.perf_counter() - start) * 1000
                 event.remove(db.engine, "before_cursor_execute", count)
@@ -637,11 +647,10 @@ def measure(kind: str, jobs: int, n_entries: int, tmp: str, compare: bool) -> tu
 
 
 def _phases(run: Run) -> str:
-    numbering, rendering = run.marks.get("Numbering"), run.marks.get("Rendering PDFs")
-    writing = run.marks.get("writing")
-    if numbering is None or rendering is None or writing is None:
+    issuing, writing = run.marks.get("Issuing certificates"), run.marks.get("writing")
+    if issuing is None or writing is None:
         return "–"
-    return f"{numbering:.1f} / {rendering - numbering:.1f} / {writing - rendering:.1f} / {run.wall - writing:.1f} s"
+    return f"{issuing:.1f} / {writing - issuing:.1f} / {run.wall - writing:.1f} s"
 
 
 def main(kinds: tuple[str, ...], jobs_list: tuple[int, ...], n_entries: int, argv: list[str]) -> str:
@@ -658,7 +667,7 @@ def main(kinds: tuple[str, ...], jobs_list: tuple[int, ...], n_entries: int, arg
     load_after = os.getloadavg()[0]
 
     table = [
-        "| database | `--jobs` | **wall time** | startup / numbering / rendering / writing | CPU (cores busy) "
+        "| database | `--jobs` | **wall time** | startup / numbering + rendering / writing | CPU (cores busy) "
         "| peak RSS: command process | largest worker | whole tree at once | files | tat-ca.pdf | check |",
         "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
     ]
@@ -695,7 +704,7 @@ def main(kinds: tuple[str, ...], jobs_list: tuple[int, ...], n_entries: int, arg
         "`KCVOTE_ENV=production`, `DATABASE_URL`, `KCVOTE_INSTANCE_DIR`, `MEDIA_DIR` and `PUBLIC_BASE_URL` set to "
         "the scratch database and temp folders",
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"WeasyPrint {weasyprint.__version__}, pypdf {pypdf.__version__}, SQLAlchemy {sqlalchemy.__version__}; "
+        f"WeasyPrint {weasyprint.__version__}, pikepdf {pikepdf.__version__}, SQLAlchemy {sqlalchemy.__version__}; "
         + ", ".join(databases),
         f"- data: a fresh database per run, migrated to head and seeded; one FINALIZED provincial round (Thái "
         f"Nguyên) with {n_entries:,} recognised accepted entries (facility with a Vietnamese name and address, up "
@@ -704,21 +713,22 @@ def main(kinds: tuple[str, ...], jobs_list: tuple[int, ...], n_entries: int, arg
         f"`services.pending_entry_ids` gives {n_entries:,} before the clock starts; build time "
         + ", ".join(f"{run.build_s:.1f} s" for run in runs),
         "- wall time: from starting the command to its exit; phases from the progress bar's labels on stderr "
-        "(startup = imports and the app until `Numbering`; numbering = registry rows until `Rendering PDFs`) and "
-        "the output folder's creation (rendering, workers' start included; writing = reading the stored PDFs, "
-        "writing them and merging `tat-ca.pdf`). CPU = user + system of the command and its workers (`os.wait4`). "
+        "(startup = imports and the app until `Issuing certificates`) and the output folder's creation "
+        "(numbering + rendering: the command numbers batches of registry rows while its workers render the "
+        "previous ones, workers' start included; writing = reading the stored PDFs, writing them and merging "
+        "`tat-ca.pdf`). CPU = user + system of the command and its workers (`os.wait4`). "
         f"Peak RSS: VmHWM of the command's process and of each worker (/proc, every {POLL_S * 1000:.0f} ms), and "
         "the largest sum of RSS over the process tree at one sample",
         "- check: certificates numbered 1..N once each, all with a stored PDF; N files `gcn-YYYY-0001.pdf` .. of "
         "one page each; `tat-ca.pdf` with N pages whose first, middle and last carry their certificate's "
-        "number and holder (pypdf text)",
+        "number and holder (pypdf text, read by the bench only)",
         "",
         *table,
         "",
         "Target: 1,000 certificate PDFs in under a minute on 2 cores, with a progress bar: "
         + ("; ".join(verdict) or "not measured with `--jobs 2`")
-        + ". The command shows click progress bars for numbering and rendering on stderr (on a terminal; "
-        "piped, as here, only their labels).",
+        + ". The command shows a click progress bar (certificates numbered and rendered) on stderr (on a "
+        "terminal; piped, as here, only its label).",
         f"Load average (1 min) before / after the runs: {load_before:.1f} / {load_after:.1f} (other work on the "
         "same cores slows every figure).",
     ]
@@ -743,24 +753,26 @@ def findings(runs: list[Run], inprocess: dict[str, Any], n_entries: int) -> list
     numbering = writing = ""
     for run in runs:
         phases = run.marks
-        if {"Numbering", "Rendering PDFs", "writing"} <= phases.keys():
+        if {"Issuing certificates", "writing"} <= phases.keys():
             label = "SQLite" if run.kind == "sqlite" else "PostgreSQL"
-            numbering += f"{label} --jobs {run.jobs}: {phases['Rendering PDFs'] - phases['Numbering']:.1f} s; "
+            numbering += f"{label} --jobs {run.jobs}: {phases['writing'] - phases['Issuing certificates']:.1f} s; "
             writing += f"{label} --jobs {run.jobs}: {run.wall - phases['writing']:.1f} s; "
+    number_db = "SQLite" if inprocess["number_db"] == "sqlite" else "PostgreSQL"
     lines += [
         "",
-        f"Numbering is serial in the command's process before any rendering starts ({numbering.rstrip('; ')}). "
-        f"Measured in this process on a fresh round ({'SQLite' if inprocess['number_db'] == 'sqlite' else 'PostgreSQL'}): {inprocess['number_ms']:,.1f} ms and "
-        f"{inprocess['number_statements']:,.1f} SQL statements per certificate (savepoint, the entry loaded with "
-        "every eager load `Entry` declares, the counter upsert and update, the audit row's chain lock and last "
-        "hash, the insert).",
+        f"Numbering and rendering overlap ({numbering.rstrip('; ')}): the command's process numbers a batch of "
+        f"{services.RENDER_BATCH} registry rows and hands it to a worker while the workers render earlier "
+        f"batches (with --jobs 1 the same process does both in turn). Numbering, measured in this process on a "
+        f"fresh round ({number_db}): {inprocess['number_ms']:,.1f} ms and "
+        f"{inprocess['number_statements']:,.1f} SQL statements per certificate (`issue_batch`: the entries' facts "
+        "in one query, then per certificate a savepoint, the counter update, the audit row's chain lock and "
+        "last hash, the insert).",
         "",
-        f"Writing is serial too, after the last PDF ({writing.rstrip('; ')}), and is mostly `pdf.merge_pdfs` "
-        f"building tat-ca.pdf: {inprocess['merge_ms_per_page']:,.1f} ms and "
-        f"{inprocess['merge_mb_per_page']:,.2f} MB of peak Python memory per page measured here (pypdf parses each "
-        "one-page PDF and clones its objects, the font subsets included: every page carries its own, which is "
-        "also why tat-ca.pdf is as large as the single files together). That merge is what sets the command "
-        "process's peak RSS; the workers stay small.",
+        f"Writing is serial, after the last PDF ({writing.rstrip('; ')}): reading the stored PDFs, writing one "
+        f"file each, and `pdf.merge_pdfs` (pikepdf) building tat-ca.pdf: {inprocess['merge_ms_per_page']:,.1f} ms "
+        f"and {inprocess['merge_mb_per_page']:,.2f} MB of peak Python-allocated memory per page measured here "
+        "(qpdf's own C++ allocations are not seen by tracemalloc; each one-page PDF carries its own font "
+        "subsets, which is why tat-ca.pdf is as large as the single files together).",
     ]
     return lines
 
