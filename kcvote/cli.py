@@ -36,9 +36,10 @@ def seed() -> None:
 
 @kcvote_cli.command("demo")
 def demo() -> None:
-    """Load demo data (one user per role) and print the demo logins."""
+    """Load demo data (users per role, product rounds, artisan titles) and print the demo logins."""
     from kcvote.demo import (
         DEMO_PASSWORD,
+        load_demo_artisans,
         load_demo_certified_round,
         load_demo_judging_round,
         load_demo_round,
@@ -53,6 +54,8 @@ def demo() -> None:
     db.session.commit()
     certified_round, certified = load_demo_certified_round()
     db.session.commit()
+    artisans = load_demo_artisans()
+    db.session.commit()
     created = sum(1 for _, was_created in rows if was_created)
     click.echo(f"Demo data: +{created} users, +{entries} entries" + (f" in round {round_.id}." if round_ else "."))
     if judging_round is not None:
@@ -62,10 +65,37 @@ def demo() -> None:
             f"Demo certificates: round {certified_round.id} ({certified_round.year}) finalized and published, "
             f"{certified} certificates issued; verify one at /verify."
         )
+    click.echo(
+        f"Demo artisan titles: +{artisans.award_rounds} award rounds, +{artisans.dossiers} dossiers, "
+        f"+{artisans.accounts} accounts, +{artisans.councils} councils, +{artisans.ballots} ballots, "
+        f"+{artisans.comments} comments, +{artisans.certificates} certificates."
+    )
+    if artisans.current_round is not None:
+        click.echo(
+            f"Demo artisan round {artisans.current_round.id} (lần thứ 6): Thái Nguyên receives dossiers; the "
+            "provincial council has a ballot open today (council@demo.kcvote.vn, its secretary, has not voted)."
+        )
+    if artisans.comment_period is not None:
+        click.echo(
+            f"Demo public comment: the ministry council's list at /artisans/comment/{artisans.comment_period.id}."
+        )
+    if artisans.final_round is not None:
+        click.echo(
+            f"Demo recognised artisans: award round {artisans.final_round.id} (lần thứ 5), "
+            f"{len(artisans.recognised)} artisans with certificates at /artisans/gallery."
+        )
     click.echo("")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
     for user, _ in rows:
         click.echo(f"  {user.role.value:<15} {user.email}")
+    for role, emails, what in (
+        ("council_member", "council2@ … council10@demo.kcvote.vn", "provincial council (council@ is its secretary)"),
+        ("council_member", "hdbo1@ … hdbo7@demo.kcvote.vn", "ministry council"),
+        ("council_member", "hdnn1@ … hdnn9@demo.kcvote.vn", "State council"),
+        ("facility", "nghenhan1@demo.kcvote.vn", "artisan recognised in lần thứ 5, with a certificate"),
+        ("facility", "nghenhan2@demo.kcvote.vn", "artisan asked to complete a dossier"),
+    ):
+        click.echo(f"  {role:<15} {emails:<38} {what}")
 
 
 @kcvote_cli.command("create-user")

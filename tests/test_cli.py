@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from kcvote.accounts.models import User
-from kcvote.demo import DEMO_PASSWORD, DEMO_USERS
+from kcvote.demo import DEMO_CERTIFIED_NAME, DEMO_PASSWORD, DEMO_USERS
 from kcvote.reference.models import Province
 from tests.conftest import post_form
 
@@ -108,6 +108,10 @@ def test_demo_round_is_open_with_forty_entries_in_four_groups(app, db, seeded) -
     import json
 
     judging = db.session.scalar(select(Round).where(Round.state == RoundState.JUDGING))
+    certified = db.session.scalar(select(Round).where(Round.state == RoundState.PUBLISHED))
+    # Last cycle's provincial round: the latest odd year before this one (rounds run every two years).
+    last_cycle = round_.year - 1 if (round_.year - 1) % 2 == 1 else round_.year - 2
+    assert (certified.name, certified.year) == (DEMO_CERTIFIED_NAME.format(year=last_cycle), last_cycle)
     assert json.loads(listed.output) == [
         {
             "id": judging.id,
@@ -124,6 +128,14 @@ def test_demo_round_is_open_with_forty_entries_in_four_groups(app, db, seeded) -
             "year": round_.year,
             "state": "open",
             "entry_count": 40,
+        },
+        {
+            "id": certified.id,
+            "name": certified.name,
+            "level": "Cấp tỉnh",
+            "year": last_cycle,
+            "state": "published",
+            "entry_count": 11,
         },
     ]
     from kcvote.judging.enums import SheetStatus
