@@ -104,14 +104,20 @@ def is_secretary(user: Any, award_round_id: int, level: CouncilLevel) -> bool:
 
 
 def is_comment_handler(user: Any) -> bool:
-    """Organizers, and any council's secretary (they see the periods of their own councils)."""
+    """Organizers, and the secretary of a council whose list goes to public comment (ministry, State):
+    they see the periods of their own councils. A provincial council's list is not posted."""
     if is_artisan_organizer(user):
         return True
     if not getattr(user, "is_authenticated", False):
         return False
     found = db.session.scalar(
         select(CouncilMember.id)
-        .where(CouncilMember.user_id == user.id, CouncilMember.role == MemberRole.SECRETARY)
+        .join(Council, Council.id == CouncilMember.council_id)
+        .where(
+            CouncilMember.user_id == user.id,
+            CouncilMember.role == MemberRole.SECRETARY,
+            Council.level.in_(COMMENT_LEVELS),
+        )
         .limit(1)
     )
     return found is not None

@@ -63,15 +63,17 @@ class ArtisanFacts:
 
 
 def default_artisan_design(award_round_id: int) -> CertificateDesign:
-    """The Ministry's department issues artisan certificates unless the organizer changes it."""
+    """The titles are conferred by the President (DOMAIN.md §B: "certificate from the President"), so
+    the certificate's defaults name the President as issuer and signer; the organizer can change them
+    (e.g. to the Ministry, for a certificate accompanying the President's decision)."""
     return CertificateDesign(
         award_round_id=award_round_id,
-        issuer_code="BCT-NN",
+        issuer_code="CTN-NN",
         number_suffix="GCN-NN",
-        parent_body="BỘ CÔNG THƯƠNG",
-        issuer_name="CỤC ĐỔI MỚI SÁNG TẠO, CHUYỂN ĐỔI XANH VÀ KHUYẾN CÔNG",
+        parent_body="",
+        issuer_name="CHỦ TỊCH NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         place="Hà Nội",
-        signer_title="CỤC TRƯỞNG",
+        signer_title="CHỦ TỊCH NƯỚC",
         signer_name="",
         title="GIẤY CHỨNG NHẬN",
         body_text=ARTISAN_BODY,

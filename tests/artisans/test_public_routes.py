@@ -22,6 +22,7 @@ from tests.artisans.public_factories import (
     pass_at,
     posted_list,
     recognise,
+    secretary_of,
 )
 from tests.conftest import csrf_token, login_as, post_form, text_of
 from tests.factories import make_user
@@ -202,6 +203,22 @@ def test_inbox_lists_only_the_secretarys_periods(app, client, db) -> None:
     page = text_of(client.get("/manage/artisans/comments"))
     assert posted.award_round.name in page and other.award_round.name not in page
     assert client.get(f"/manage/artisans/comment-periods/{other.period.id}").status_code == 403
+
+
+def test_provincial_secretary_has_no_comment_inbox(app, client, db) -> None:
+    """A provincial council's list is never posted for comment: its secretary gets no inbox link and
+    no inbox, while the ministry council's secretary gets both."""
+    from tests.artisans.factories import make_council
+
+    posted = posted_list()
+    provincial, _ = make_council(posted.award_round, level=CouncilLevel.PROVINCIAL)
+    login_as(client, secretary_of(provincial))
+    assert "Ý kiến góp ý cần xử lý" not in text_of(client.get("/councils/mine"))
+    assert client.get("/manage/artisans/comments").status_code == 403
+
+    ministry = login_as(app.test_client(), posted.secretary)
+    assert "Ý kiến góp ý cần xử lý" in text_of(ministry.get("/councils/mine"))
+    assert ministry.get("/manage/artisans/comments").status_code == 200
 
 
 # -- the organizer --------------------------------------------------------------------------------
