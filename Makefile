@@ -72,13 +72,18 @@ browser: ## install the Debian packages the tests use when missing: Chromium, zb
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; \
 	else echo "Install$$need (Debian package names) for the tests" >&2; exit 1; fi
 
+# Two processes for the suite (pytest-xdist; each PostgreSQL worker gets its own database), then the
+# browser journeys one at a time: a live server and Chromium each want a core of their own.
+PYTEST_WORKERS ?= 2
+PYTEST_ALL = $(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --ignore=tests/browser && $(BIN)/pytest -p no:cacheprovider tests/browser
+
 test-sqlite: install-dev translations browser
-	$(BIN)/pytest -p no:cacheprovider
+	$(PYTEST_ALL)
 
 test-postgres: install-dev translations
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== pytest on PostgreSQL ($$TEST_DATABASE_URL) =="; \
-	  $(BIN)/pytest -p no:cacheprovider; \
+	  $(PYTEST_ALL); \
 	else \
 	  echo "== TEST_DATABASE_URL not set: PostgreSQL run skipped =="; \
 	fi

@@ -29,9 +29,31 @@ PASSWORD = "correct-horse-42"
 
 
 def database_url() -> str | None:
-    """The PostgreSQL URL to test against, or None for SQLite."""
+    """The PostgreSQL URL to test against, or None for SQLite. Under pytest-xdist each worker gets its
+    own database beside TEST_DATABASE_URL's (``<name>_gw0``, ...), created when missing, since the tests
+    truncate and migrate the whole schema."""
     url = os.environ.get("TEST_DATABASE_URL")
-    return normalise_database_url(url) if url else None
+    if not url:
+        return None
+    url = normalise_database_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        url = _worker_database(url, worker)
+    return url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    target = base.set(database=f"{base.database}_{worker}")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    return target.render_as_string(hide_password=False)
 
 
 def base_config(tmp: Path, uri: str) -> dict[str, Any]:

@@ -36,7 +36,10 @@ def test_facility_signs_up_confirms_signs_in_switches_language_and_out(app: Flas
     screenshot(page, "signed-in-vi")
 
     page.get_by_role("button", name="English").click()
+    page.get_by_role("button", name="Tiếng Việt").wait_for()
+    page.get_by_test_id("user-menu").click()
     page.get_by_role("button", name="Sign out").wait_for()
+    page.get_by_test_id("user-menu").click()  # fold the menu again
     assert page.locator("html").get_attribute("lang") == "en"
     screenshot(page, "signed-in-en")
     db.session.rollback()
@@ -44,6 +47,7 @@ def test_facility_signs_up_confirms_signs_in_switches_language_and_out(app: Flas
     assert user.locale == "en"
 
     page.get_by_role("button", name="Tiếng Việt").click()
+    page.get_by_test_id("user-menu").click()
     page.get_by_role("button", name="Đăng xuất").click()
     page.get_by_text("Bạn đã đăng xuất.").wait_for()
     navigation = page.get_by_role("navigation", name="Điều hướng chính")
