@@ -16,7 +16,9 @@ from kcvote.artisans.enums import CommentStatus, CouncilLevel, Title
 from kcvote.artisans.models import AwardRound, CommentPeriod, Evidence, PublicComment
 from kcvote.artisans.public_forms import ArtisanDesignForm, CommentForm, FinalListForm, HandlingForm, PublishForm
 from kcvote.certificates import artisan as artisan_certificates
-from kcvote.certificates.enums import CertificateState
+from kcvote.certificates.enums import CertificateKind, CertificateState
+from kcvote.certificates.forms import ReasonForm
+from kcvote.certificates.models import Certificate
 from kcvote.certificates.services import DESIGN_FIELDS
 from kcvote.core.auth import ViewResult, require
 from kcvote.core.clock import today_vn
@@ -256,6 +258,7 @@ def _manage_page(
         certificates=artisan_certificates.artisan_certificates_by_nomination(award_round.id),
         titles=outcome.TITLE_LABELS,
         is_final=outcome.is_final(award_round),
+        today=today_vn(),
     )
     return page, status
 
@@ -348,6 +351,31 @@ def issue_certificates(outcome_round_id: int) -> ViewResult:
     db.session.commit()
     flash(_("Đã cấp %(n)s giấy chứng nhận.", n=len(issued)), "success")
     return redirect(url_for(".manage", outcome_round_id=outcome_round_id))
+
+
+@bp.post("/manage/artisans/certificates/<int:artisan_certificate_id>/revoke")
+@require(outcome.is_artisan_organizer)
+def revoke_certificate(artisan_certificate_id: int) -> ViewResult:
+    """Revoke an artisan's certificate with a reason (shown on its public verification page)."""
+    certificate = db.session.get(Certificate, artisan_certificate_id)
+    if certificate is None or certificate.kind != CertificateKind.ARTISAN or certificate.award_round_id is None:
+        abort(404)
+    award_round_id = certificate.award_round_id
+    form = ReasonForm(prefix="reason")
+    if not form.validate_on_submit():
+        flash(_("Cần ghi lý do thu hồi."), "danger")
+        return _manage_page(_award_round(award_round_id), status=422)
+    try:
+        artisan_certificates.revoke_artisan_certificate(
+            actor=current_user, certificate=certificate, reason=form.reason.data or ""
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+        return _manage_page(_award_round(award_round_id), status=exc.status_code)
+    db.session.commit()
+    flash(_("Đã thu hồi giấy chứng nhận số %(number)s.", number=certificate.number), "success")
+    return redirect(url_for(".manage", outcome_round_id=award_round_id))
 
 
 @bp.get("/manage/artisans/comments")

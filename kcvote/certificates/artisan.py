@@ -29,6 +29,7 @@ from kcvote.certificates.sandbox import check_block
 from kcvote.certificates.services import (
     DESIGN_FIELDS,
     design_problems,
+    mark_revoked,
     new_verification_code,
     next_number,
     store_pdfs,
@@ -240,3 +241,15 @@ def artisan_certificates_by_nomination(award_round_id: int) -> dict[int, Certifi
         select(Certificate).where(Certificate.award_round_id == award_round_id).order_by(Certificate.generation)
     )
     return {c.nomination_id: c for c in rows if c.nomination_id is not None}
+
+
+def revoke_artisan_certificate(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke an artisan's certificate (the title withdrawn, or a certificate issued in error), with a
+    reason shown on the public verification page. The nomination keeps it: no new one is issued for it.
+
+    :raise NotAllowed: the actor does not manage artisan certificates, or it is a product certificate.
+    :raise DomainError: no reason, or the certificate is not valid.
+    """
+    if certificate.kind != CertificateKind.ARTISAN or not can_manage_artisan_certificates(actor):
+        raise NotAllowed(_l("Bạn không quản lý giấy chứng nhận nghệ nhân."))
+    return mark_revoked(actor=actor, certificate=certificate, reason=reason)

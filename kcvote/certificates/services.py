@@ -556,6 +556,11 @@ def revoke_certificate(*, actor: User, certificate: Certificate, reason: str) ->
     """Revoke with a reason (shown publicly on the verification page; audited)."""
     if certificate.round is None or not can_manage_certificates(actor, certificate.round):
         raise NotAllowed(_l("Bạn không quản lý giấy chứng nhận này."))
+    return mark_revoked(actor=actor, certificate=certificate, reason=reason)
+
+
+def mark_revoked(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke a certificate the caller has already checked ``actor`` may manage (product or artisan)."""
     reason = reason.strip()
     if not reason:
         raise DomainError(_l("Cần ghi lý do thu hồi."))

@@ -2,9 +2,9 @@
 
 The world: an award round whose ministry council (the council_member user is its secretary) passed
 two nominations, posted for comment today with one comment (handled); the State council passed them
-too, its comment period is over and the final list is recorded (no certificates issued: the
-artisan holding one would be none of the roles anyway). URL values use names only this area uses (outcome_round_id,
-period_id, comment_id, evidence_id)."""
+too, its comment period is over and the final list is recorded, and one certificate is registered
+(without its PDF). URL values use names only this area uses (outcome_round_id, period_id, comment_id,
+evidence_id, artisan_certificate_id)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from typing import Any
 
 from kcvote.accounts.enums import Role
 from kcvote.artisans import outcome
+from kcvote.certificates import artisan as artisan_certificates
 from kcvote.extensions import db
-from tests.artisans.public_factories import add_work_photo, posted_list, recognise
+from tests.artisans.public_factories import add_work_photo, complete_design, posted_list, recognise
 from tests.authz_common import ADMIN_ONLY, ALLOW, DENY, HIDDEN, LOGIN, PUBLIC, SIGNED_IN, _expect  # noqa: F401
 from tests.factories import make_user
 
@@ -36,6 +37,7 @@ ROWS: dict[tuple[str, str], dict[str, str]] = {
     ("/manage/artisans/rounds/<int:outcome_round_id>/final-list", "POST"): ORGANIZERS,
     ("/manage/artisans/rounds/<int:outcome_round_id>/certificate-design", "POST"): ORGANIZERS,
     ("/manage/artisans/rounds/<int:outcome_round_id>/certificates", "POST"): ORGANIZERS,
+    ("/manage/artisans/certificates/<int:artisan_certificate_id>/revoke", "POST"): ORGANIZERS,
     ("/manage/artisans/comments", "GET"): COMMENT_HANDLERS,
     ("/manage/artisans/comment-periods/<int:period_id>", "GET"): COMMENT_HANDLERS,
     ("/manage/artisans/comments/<int:comment_id>/handle", "POST"): COMMENT_HANDLERS,
@@ -51,10 +53,21 @@ def world(users: dict[str, Any]) -> dict[str, Any]:
     assert comment is not None
     outcome.handle_comment(actor=posted.organizer, comment=comment, handling="Ghi nhận.")
     db.session.commit()
-    recognise(posted)  # no certificates: their PDFs would slow every row of the matrix
+    recognised = recognise(posted)
+    # One certificate, registered without its PDF: rendering would slow every row of the matrix.
+    complete_design(posted.award_round, posted.organizer)
+    certificate = artisan_certificates.issue_artisan_certificate(
+        actor=posted.organizer,
+        facts=outcome.facts_for_certificate(recognised[0], posted.award_round),
+        design=artisan_certificates.artisan_design_of(posted.award_round.id),
+        render_pdf=False,
+    )
+    assert certificate is not None
+    db.session.commit()
     return {
         "outcome_round_id": posted.award_round.id,
         "period_id": posted.period.id,
         "comment_id": comment.id,
         "evidence_id": photo.id,
+        "artisan_certificate_id": certificate.id,
     }

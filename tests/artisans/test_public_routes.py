@@ -418,3 +418,73 @@ def test_artisan_downloads_their_certificate_and_verification_reads_right(app, c
     assert "danh hiệu không có thời hạn" in page and "Không thời hạn" in page
     assert "Gốm Phù Lãng" in page and "Sản phẩm" not in page and "31/12/9999" not in page
     _assert_no_private_data(verify.get_data(as_text=True))
+
+
+def test_organizer_revokes_an_artisan_certificate_with_a_reason(app, client, db) -> None:
+    posted = posted_list()
+    certificate, other = issued(posted)
+    login_as(client, posted.organizer)
+    manage = f"/manage/artisans/rounds/{posted.award_round.id}/outcome"
+    url = f"/manage/artisans/certificates/{certificate.id}/revoke"
+
+    empty = post_form(client, url, {"reason-reason": "  "}, token_from=manage)
+    db.session.refresh(certificate)
+    assert empty.status_code == 422 and "Cần ghi lý do thu hồi." in text_of(empty)
+    assert certificate.status.value == "valid" and not certificate.revoked_reason and certificate.revoked_at is None
+
+    done = post_form(client, url, {"reason-reason": "Hồ sơ kê khai không trung thực."}, token_from=manage)
+    db.session.refresh(certificate)
+    db.session.refresh(other)
+    assert done.status_code == 302
+    assert certificate.status.value == "revoked" and certificate.revoked_reason == "Hồ sơ kê khai không trung thực."
+    assert other.status.value == "valid"
+    page = text_of(client.get(manage))
+    assert "Đã thu hồi" in page and "Hồ sơ kê khai không trung thực." in page
+    public = text_of(app.test_client().get(f"/v/{certificate.verification_code}"))
+    assert "Giấy chứng nhận đã bị thu hồi" in public and "Lý do: Hồ sơ kê khai không trung thực." in public
+
+    twice = post_form(client, url, {"reason-reason": "Lần nữa."}, token_from=manage)
+    assert twice.status_code == 422
+    assert "Chỉ thu hồi được giấy chứng nhận đang có hiệu lực." in text_of(twice)
+    # Revoked is final for the nomination: issuing the missing certificates does not make a new one.
+    post_form(client, f"/manage/artisans/rounds/{posted.award_round.id}/certificates", {}, token_from=manage)
+    count = db.session.scalar(
+        select(func.count()).select_from(Certificate).where(Certificate.award_round_id == posted.award_round.id)
+    )
+    assert count == 2
+
+
+def test_revoke_refuses_other_roles_and_unknown_certificates(app, client, db) -> None:
+    posted = posted_list()
+    certificate, _ = issued(posted)
+    login_as(client, posted.secretary)
+    url = f"/manage/artisans/certificates/{certificate.id}/revoke"
+    response = post_form(client, url, {"reason-reason": "Không có quyền."}, token_from="/councils/mine")
+    assert response.status_code == 403
+    db.session.refresh(certificate)
+    assert certificate.status.value == "valid"
+    login_as(client, posted.organizer)
+    assert client.get("/manage/artisans/certificates/999999/revoke").status_code == 405
+    manage = f"/manage/artisans/rounds/{posted.award_round.id}/outcome"
+    missing = post_form(
+        client, "/manage/artisans/certificates/999999/revoke", {"reason-reason": "x"}, token_from=manage
+    )
+    assert missing.status_code == 404
+
+
+def test_artisan_revocation_refuses_a_product_certificate(app, db) -> None:
+    from datetime import date
+
+    from kcvote.certificates import artisan as artisan_certificates
+    from kcvote.certificates import services as certificate_services
+    from kcvote.core.errors import NotAllowed
+    from tests.factories import make_finalized_round
+
+    owner, round_, _ = make_finalized_round(n_entries=1, n_recognised=1)
+    fields = {"decision_number": "1/QĐ-SCT", "decision_date": date(2025, 12, 1), "signer_name": "Nguyễn Văn A"}
+    certificate_services.save_design(actor=owner, round_=round_, fields=fields)
+    (product,) = certificate_services.issue_pending(actor=owner, round_=round_, render_pdf=False)
+    admin = make_user(Role.ADMIN)
+    with pytest.raises(NotAllowed):
+        artisan_certificates.revoke_artisan_certificate(actor=admin, certificate=product, reason="Nhầm loại.")
+    assert product.status.value == "valid"
