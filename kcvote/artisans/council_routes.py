@@ -30,7 +30,8 @@ from kcvote.artisans.council_forms import (
     VoteForm,
 )
 from kcvote.artisans.enums import BallotStatus, Choice, CouncilLevel, MemberRole
-from kcvote.artisans.minutes import TITLE_LABELS, minutes_pdf
+from kcvote.artisans.labels import TITLE_LABELS
+from kcvote.artisans.minutes import minutes_pdf
 from kcvote.artisans.models import AwardRound, Ballot, Council, CouncilMember, Meeting, Nomination
 from kcvote.core.auth import ViewResult, require
 from kcvote.core.errors import DomainError, NotAllowed

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from kcvote.artisans import queries, services, settings
+from kcvote.artisans import emails, queries, services, settings
 from kcvote.artisans.enums import NominationStatus, PrizeLevel, PrizeRank, Title
 from kcvote.artisans.forms import (
     CHECK_LABELS,
@@ -305,6 +305,7 @@ def intake_completion(nomination_id: int) -> ViewResult:
         db.session.rollback()
         return _review_page(nomination, error.status_code, str(error.message), completion_form=form)
     db.session.commit()
+    emails.notify_dossier(nomination, "completion_requested")
     flash(
         _("Đã yêu cầu bổ sung; hạn bổ sung %(d)s.", d=_dated(nomination.completion_due)),
         "success",
@@ -322,6 +323,7 @@ def intake_accept(nomination_id: int) -> ViewResult:
         db.session.rollback()
         return _review_page(nomination, error.status_code, str(error.message))
     db.session.commit()
+    emails.notify_dossier(nomination, "accepted")
     flash(_("Đã tiếp nhận hồ sơ; hồ sơ chuyển Hội đồng cấp tỉnh."), "success")
     return redirect(url_for("artisans.intake_review", nomination_id=nomination.id))
 
@@ -339,6 +341,7 @@ def intake_return(nomination_id: int) -> ViewResult:
         db.session.rollback()
         return _review_page(nomination, error.status_code, str(error.message), return_form=form)
     db.session.commit()
+    emails.notify_dossier(nomination, "returned")
     flash(_("Đã trả hồ sơ."), "success")
     return redirect(url_for("artisans.intake_review", nomination_id=nomination.id))
 

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from kcvote.artisans.enums import Check, EvidenceKind, Gender, NominationStatus, PrizeLevel, PrizeRank, Title
+from kcvote.artisans.labels import TITLE_LABELS
 from kcvote.core.forms import BaseForm, LocalDecimalField, VnDateField
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
@@ -24,7 +25,6 @@ NO_FILE = _l("Hãy chọn tệp để tải lên.")
 BAD_YEAR = _l("Năm phải từ 1900 đến 2100.")
 NOT_NEGATIVE = _l("Không được là số âm.")
 
-TITLE_LABELS = {Title.NNND: _l("Nghệ nhân nhân dân"), Title.NNUT: _l("Nghệ nhân ưu tú")}
 FORM_OF_TITLE = {Title.NNND: _l("Mẫu 01"), Title.NNUT: _l("Mẫu 02")}
 GENDER_LABELS = {Gender.FEMALE: _l("Nữ"), Gender.MALE: _l("Nam")}
 STATUS_LABELS = {

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from kcvote.artisans import councils, rules
-from kcvote.artisans.enums import BallotStatus, CouncilLevel, Title
+from kcvote.artisans.enums import BallotStatus, CouncilLevel
+from kcvote.artisans.labels import TITLE_LABELS
 from kcvote.artisans.models import Ballot, Meeting
 from kcvote.core.i18n import fmt_date
 from kcvote.core.pdf import render_pdf
 
-TITLE_LABELS = {Title.NNND: _l("Nghệ nhân nhân dân"), Title.NNUT: _l("Nghệ nhân ưu tú")}
 NEXT_COUNCIL = {
     CouncilLevel.PROVINCIAL: _l("Hội đồng chuyên ngành cấp Bộ"),
     CouncilLevel.MINISTRY: _l("Hội đồng cấp Nhà nước"),

@@ -56,7 +56,6 @@ DEFAULT_COMMENT_DAYS = 20
 
 # Printed on certificates (an official document: always Vietnamese, never translated).
 TITLE_PRINTED = {Title.NNND: "Nghệ nhân nhân dân", Title.NNUT: "Nghệ nhân ưu tú"}
-TITLE_LABELS = {Title.NNND: _l("Nghệ nhân nhân dân"), Title.NNUT: _l("Nghệ nhân ưu tú")}
 LEVEL_LABELS = {
     CouncilLevel.PROVINCIAL: _l("Hội đồng cấp tỉnh"),
     CouncilLevel.MINISTRY: _l("Hội đồng chuyên ngành cấp Bộ"),

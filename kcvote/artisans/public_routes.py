@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 
 from kcvote.artisans import outcome
 from kcvote.artisans.enums import CommentStatus, CouncilLevel, Title
+from kcvote.artisans.labels import TITLE_LABELS
 from kcvote.artisans.models import AwardRound, CommentPeriod, Evidence, PublicComment
 from kcvote.artisans.public_forms import ArtisanDesignForm, CommentForm, FinalListForm, HandlingForm, PublishForm
 from kcvote.certificates import artisan as artisan_certificates
@@ -79,7 +80,7 @@ def periods() -> str:
 def _comment_form(period: CommentPeriod, nominees: list[outcome.PublicNominee], *, formdata: bool) -> CommentForm:
     form = CommentForm() if formdata else CommentForm(formdata=None)
     form.nomination.choices = [SelectChoice(None, _("Cả danh sách (góp ý chung)"))] + [
-        SelectChoice(n.nomination_id, f"{n.name} — {outcome.TITLE_LABELS[n.title]}, {n.province}") for n in nominees
+        SelectChoice(n.nomination_id, f"{n.name} — {TITLE_LABELS[n.title]}, {n.province}") for n in nominees
     ]
     return form
 
@@ -93,7 +94,7 @@ def _period_page(period: CommentPeriod, form: CommentForm | None = None, status:
         form=form or _comment_form(period, nominees, formdata=False),
         is_open=outcome.is_open(period),
         council=outcome.LEVEL_LABELS[period.level],
-        titles=outcome.TITLE_LABELS,
+        titles=TITLE_LABELS,
     )
     return page, status
 
@@ -148,7 +149,7 @@ def final_list(outcome_round_id: int) -> str:
         "artisans_public/final.html",
         award_round=award_round,
         nominees=[outcome.public_view(n) for n in nominations],
-        titles=outcome.TITLE_LABELS,
+        titles=TITLE_LABELS,
     )
 
 
@@ -179,7 +180,7 @@ def gallery() -> str:
         photos=outcome.work_photos([n.id for n in items]),
         rounds=outcome.final_rounds(),
         provinces=db.session.scalars(select(Province).order_by(Province.name)).all(),
-        titles=outcome.TITLE_LABELS,
+        titles=TITLE_LABELS,
         selected={"dot": round_id, "tinh": province_id, "danh_hieu": title.value if title else ""},
     )
 
@@ -256,7 +257,7 @@ def _manage_page(
         problems=artisan_certificates.artisan_design_problems(design),
         recognised=recognised,
         certificates=artisan_certificates.artisan_certificates_by_nomination(award_round.id),
-        titles=outcome.TITLE_LABELS,
+        titles=TITLE_LABELS,
         is_final=outcome.is_final(award_round),
         today=today_vn(),
     )
@@ -416,7 +417,7 @@ def _comments_page(
         forms=forms,
         council=outcome.LEVEL_LABELS[period.level],
         statuses=CommentStatus,
-        titles=outcome.TITLE_LABELS,
+        titles=TITLE_LABELS,
     )
     return page, status
 

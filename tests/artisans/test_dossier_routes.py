@@ -28,7 +28,7 @@ from kcvote.artisans.models import (
 from kcvote.core.clock import add_days, today_vn
 from kcvote.extensions import db
 from tests.artisans.factories import make_award_round, make_council, make_nomination, province
-from tests.conftest import csrf_token, login_as, post_form, text_of
+from tests.conftest import csrf_token, login_as, mail_body, outbox, post_form, text_of
 from tests.factories import jpeg_bytes, make_user
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -444,13 +444,58 @@ def test_review_actions_bad_input_and_accept(organizer_client: FlaskClient, awar
 
 
 def test_completion_request_reaches_the_artisan(
-    organizer_client: FlaskClient, artisan_client: FlaskClient, award_round: AwardRound, artisan: Any
+    app: Any, organizer_client: FlaskClient, artisan_client: FlaskClient, award_round: AwardRound, artisan: Any
 ) -> None:
     nomination = make_nomination(award_round, status=NominationStatus.SUBMITTED, filed_by=artisan)
     base = f"/manage/artisans/nominations/{nomination.id}"
     post_form(organizer_client, f"{base}/completion", {"completion-message": "Bổ sung giấy khen"}, token_from=base)
     text = text_of(artisan_client.get(f"/artisans/dossiers/{nomination.id}"))
     assert "Bổ sung giấy khen" in text and "Bổ sung và nộp lại" in text
+    db.session.refresh(nomination)
+    (message,) = outbox(app)
+    assert message["To"] == artisan.email and "cần bổ sung" in message["Subject"]
+    body = mail_body(message)
+    assert "Bổ sung giấy khen" in body and f"/artisans/dossiers/{nomination.id}" in body
+    assert f"{nomination.completion_due:%d/%m/%Y}" in body
+
+
+def test_intake_answers_are_mailed_to_the_artisan_and_the_filer_not_the_so(
+    app: Any, organizer_client: FlaskClient, award_round: AwardRound, artisan: Any
+) -> None:
+    from tests.artisans.factories import make_nominee
+
+    relative = make_user(Role.FACILITY, name="Trần Văn Con")
+    mother = make_user(Role.FACILITY, name="Trần Thị Mẹ")
+    own = make_nomination(
+        award_round, status=NominationStatus.SUBMITTED, filed_by=artisan, nominee=make_nominee(artisan)
+    )
+    for_her = make_nomination(
+        award_round, status=NominationStatus.SUBMITTED, filed_by=relative, nominee=make_nominee(mother)
+    )
+    by_so = make_nomination(
+        award_round,
+        status=NominationStatus.SUBMITTED,
+        filed_by=make_user(Role.ORGANIZER),
+        nominee=make_nominee(name="Lò Văn Không Tài Khoản"),
+    )
+    db.session.commit()
+
+    def answer(nomination: Nomination, part: str, data: dict[str, str]) -> list[Any]:
+        before = len(outbox(app))
+        base = f"/manage/artisans/nominations/{nomination.id}"
+        assert post_form(organizer_client, f"{base}/{part}", data, token_from=base).status_code == 302
+        return outbox(app)[before:]
+
+    (accepted,) = answer(own, "accept", {})
+    assert accepted["To"] == artisan.email and "đã được tiếp nhận" in accepted["Subject"]
+    assert "Hội đồng cấp tỉnh" in mail_body(accepted)
+
+    returned = answer(for_her, "return", {"return-reason": "Thiếu giấy ủy quyền."})
+    assert sorted(m["To"] for m in returned) == sorted([mother.email, relative.email])
+    assert all("bị trả lại" in m["Subject"] and "Thiếu giấy ủy quyền." in mail_body(m) for m in returned)
+
+    # Filed by the Sở for an artisan without an account: nobody to tell but the Sở itself.
+    assert answer(by_so, "accept", {}) == []
 
 
 def test_rules_page_marks_to_confirm_and_new_version_bad_input(app: Any, award_round: AwardRound) -> None:
