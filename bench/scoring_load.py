@@ -53,7 +53,6 @@ import sqlalchemy
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import event, func, insert, select, text
-from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
 from kcvote import create_app
@@ -64,10 +63,9 @@ from kcvote.contests.enums import RoundState
 from kcvote.contests.services import RoundSettings, create_round
 from kcvote.entries.enums import EntryOrigin, EntryStatus
 from kcvote.entries.models import Entry, Product
-from kcvote.extensions import db
+from kcvote.extensions import db, login_manager
 from kcvote.facilities.enums import LegalForm
 from kcvote.facilities.models import Facility
-from kcvote.judging import routes as judging_routes
 from kcvote.judging import rules as judging_rules
 from kcvote.judging import services as judging_services
 from kcvote.judging.models import Assignment, JurorAppointment, ScoreSheet
@@ -647,7 +645,7 @@ def split_autosave(app: Flask, scenario: Scenario, saves: int) -> tuple[list[tup
     user_id, _email, entries = scenario.jurors[0]
     client = Client(0, entries, scenario.criteria, rng=random.Random(7))
     client.step = 10_000  # newer than anything the load test applied
-    inner = ("_require_scoring", "current_criteria", "parse_points", "_locked_sheet")
+    inner = ("rubric_bounds", "parse_points", "_locked_sheet_row")
     real = {name: getattr(judging_services, name) for name in inner}
 
     def wrapped(name: str) -> Callable[..., Any]:
@@ -657,6 +655,8 @@ def split_autosave(app: Flask, scenario: Scenario, saves: int) -> tuple[list[tup
 
         return call
 
+    load_user = login_manager._user_callback  # what Flask-Login calls with the session's user id
+    assert load_user is not None
     totals = []
     with app.app_context():
         engine = db.engine
@@ -669,30 +669,27 @@ def split_autosave(app: Flask, scenario: Scenario, saves: int) -> tuple[list[tup
                 points = {int(k): v for k, v in json.loads(body)["points"].items()}
                 db.session.remove()  # each request starts with an empty session
                 start = time.perf_counter()
-                with phases.phase(USER_STEP):  # as kcvote's user_loader
-                    user = db.session.get(User, user_id, options=[joinedload(User.roles)])
-                    assert user is not None and user.active
-                with phases.phase(ENTRY_STEP):  # as the view's _judged_entry
-                    entry = db.session.get(Entry, entry_id, options=judging_routes.AUTOSAVE_LOAD)
-                    assert entry is not None
-                    assert judging_rules.is_round_juror(user, entry.round)
-                    assert judging_rules.scoring_open(entry.round)
-                with phases.phase("save_sheet"):
-                    sheet, applied = judging_services.save_sheet(
+                with phases.phase(USER_STEP):  # kcvote's user_loader itself
+                    user = load_user(str(user_id))
+                    assert user is not None
+                with phases.phase(TARGET_STEP):  # as the autosave view
+                    target = judging_services.scoring_target(user.id, entry_id)
+                    assert target is not None
+                    assert judging_rules.is_juror_of_round(user, target.round_id)
+                    assert judging_rules.scoring_open_in(target.round_state)
+                with phases.phase("save_points"):
+                    saved = judging_services.save_points(
                         actor=user,
-                        entry=entry,
+                        target=target,
                         points=points,
                         remarks="",
                         client_id="bench-split",
                         client_seq=client.step,
-                        stage=entry.round.current_stage,
                     )
-                    assert applied
-                with phases.phase(ANSWER_STEP):
-                    answer = (sheet.version, str(judging_services.sheet_total(sheet)))
+                    assert saved.applied
                 with phases.phase("commit"):
                     db.session.commit()
-                assert answer[0] > 0
+                assert saved.version > 0
                 totals.append((time.perf_counter() - start) * 1000)
         finally:
             for name, function in real.items():
@@ -700,32 +697,34 @@ def split_autosave(app: Flask, scenario: Scenario, saves: int) -> tuple[list[tup
             event.remove(engine, "before_cursor_execute", phases.count)
             db.session.remove()
     labels = {
-        "_require_scoring": "save_sheet › _require_scoring (juror of the round, assigned and no conflict in one query, open)",
-        "current_criteria": "save_sheet › current_criteria (the current rubric's criteria, for the bounds)",
-        "parse_points": "save_sheet › parse_points",
-        "_locked_sheet": "save_sheet › _locked_sheet (SELECT … FOR UPDATE, then the sheet's scores)",
+        "rubric_bounds": "save_points › rubric_bounds (the rubric version's criteria, for the bounds: kept per "
+        "process once read, as a version never changes)",
+        "parse_points": "save_points › parse_points",
+        "_locked_sheet_row": "save_points › _locked_sheet_row (the sheet's row, SELECT … FOR UPDATE, no ORM object)",
     }
     rows = [
         (name, statistics.median(phases.spent[name]), phases.statements[name] / saves)
-        for name in (USER_STEP, ENTRY_STEP)
+        for name in (USER_STEP, TARGET_STEP)
     ]
     rows += [(labels[name], statistics.median(phases.spent[name]), phases.statements[name] / saves) for name in inner]
-    rest = statistics.median(phases.spent["save_sheet"]) - sum(statistics.median(phases.spent[n]) for n in inner)
+    rest = statistics.median(phases.spent["save_points"]) - sum(statistics.median(phases.spent[n]) for n in inner)
     rows.append(
         (
-            "save_sheet › apply the points, version, flush (the rest of save_sheet)",
+            "save_points › write the point (INSERT … ON CONFLICT DO UPDATE), then one UPDATE of the sheet "
+            "RETURNING its version and total (the rest of save_points)",
             rest,
-            phases.statements["save_sheet"] / saves,
+            phases.statements["save_points"] / saves,
         )
     )
-    for name in (ANSWER_STEP, "commit"):
-        rows.append((name, statistics.median(phases.spent[name]), phases.statements[name] / saves))
+    rows.append(("commit", statistics.median(phases.spent["commit"]), phases.statements["commit"] / saves))
     return rows, statistics.median(totals)
 
 
 USER_STEP = "load the user (Flask-Login user_loader: the user joined with their roles)"
-ENTRY_STEP = "load the entry (db.session.get(Entry) joined with its round only; juror of the round, open)"
-ANSWER_STEP = "answer (version, sheet_total, read before the commit)"
+TARGET_STEP = (
+    "scoring_target (the entry's round: state, stage, current rubric; assigned and not in conflict: one "
+    "statement, no ORM object; juror of the round and open, from the loaded roles)"
+)
 
 
 def profile_requests(app: Flask, bare_module: Any, scenario: Scenario, saves: int) -> dict[str, Any]:
@@ -1028,29 +1027,35 @@ def findings(kcvote: LoadResult, bare: LoadResult, split_rows: list[tuple[str, f
         f"Why: at saturation the machine is CPU-bound and an autosave costs about {per_request:.1f} ms of CPU "
         f"(gunicorn worker + PostgreSQL backend) where the bare insert costs {bare_per_request:.1f} ms, so the "
         "throughput ratio follows the CPU ratio; more workers cannot help on 2 cores. An autosave sends "
-        f"{statements:.0f} statements (one fewer when the point sent equals the stored one, as there is no score "
-        "to update; two more for a sheet's first save): the user joined with their roles (Flask-Login's user_loader); the entry joined with its "
-        "round only (`AUTOSAVE_LOAD`: none of the entry's product, facility, photos and documents, nor the round's "
-        "groups and scope); whether the juror is assigned and not in conflict, checked once in one query by "
-        "`save_sheet` (the view no longer checks it too; a refusal is still a 404); the current rubric's criteria "
-        "in one query, for the bounds; the sheet's SELECT … FOR UPDATE without its juror, then its scores in a "
-        "second statement, sent once the lock is held so that they include a concurrent save's (on PostgreSQL the "
-        "INSERT … ON CONFLICT DO NOTHING runs only while the sheet does not exist yet; on SQLite it runs first, as "
-        "it takes the database's write lock); the UPDATE of the sheet and the INSERT or UPDATE of the score. The "
-        "answer (version, total) is read before the commit, so nothing is reloaded after it. Beyond the bare "
-        "insert remain those reads, the row lock, and in the worker Flask-Login, the signed session cookie, the "
-        "CSRF check and the ORM objects of user, roles, entry, round, criteria, sheet and scores. Autosaves write "
-        "no audit rows, so the audit chain's advisory lock plays no part.",
+        f"{statements:.0f} statements (two more for a sheet's first save; one fewer for a replayed or stale "
+        "client_seq, whose total is read and nothing written): the user joined with their roles (Flask-Login's "
+        "user_loader; the roles decide who is a juror of which round); `scoring_target`, one SELECT of the "
+        "entry's round (state, current stage), its current rubric version and whether the juror is assigned the "
+        "entry in that stage and not in conflict with it, as plain values; the sheet's row SELECT … FOR UPDATE "
+        "(on PostgreSQL the INSERT … ON CONFLICT DO NOTHING runs only while the sheet does not exist yet; on "
+        "SQLite it runs first, as it takes the database's write lock); the point, INSERT … ON CONFLICT DO UPDATE "
+        "(a cleared criterion is a DELETE); and one UPDATE of the sheet (client_id, client_seq, version + 1) "
+        "RETURNING its new version and its total, summed by that statement under the lock, which is the answer. "
+        "The rubric version's criteria (name and maximum, for the bounds) are read once per worker and kept: a "
+        "version is never edited, only superseded, and cannot be once the round has opened; the cache is keyed "
+        "by the version's id and creation time, so another version, or another database reusing the id, is "
+        "read afresh. No ORM object is built for the entry, round, rubric, sheet or scores, and each statement "
+        "is built once per process. Every rule is still checked on every save (juror of the round by the "
+        "roles, assigned, not in conflict, scoring open, the bounds, the sheet a draft, client_seq newer). "
+        "Beyond the bare insert remain those reads, the row lock, the pool's pre-ping, and in the worker "
+        "Flask-Login with the user's ORM objects, the signed session cookie, the CSRF check and Flask-Limiter. "
+        "Autosaves write no audit rows, so the audit chain's advisory lock plays no part.",
         "",
-        "Before (commit c887503), 24 statements per save: the entry with every eager load (9 statements, 8.4 ms), "
-        "`is_assigned` and `conflicted` run by the view and again by `save_sheet`, the juror and their roles "
-        "reloaded with the locked sheet, and the sheet, roles and scores reloaded after the commit to answer; "
-        "79 req/s at saturation (0.06× the bare endpoint's 1,374), p95 675 ms saturated and 45 ms paced, "
-        "17.3 + 7.0 ms of CPU per save, 17.8 ms per request in-process. The machine's speed varies from day to "
-        "day (the bare endpoint's own throughput with it), so c887503 was run again on the same machine within the "
-        "hour of this change's first run: 47 req/s against the bare endpoint's 688 (0.07×), p95 1,099 ms saturated "
-        "and 106 ms paced, 29.3 + 11.6 ms of CPU per save, 43.1 ms per request in-process; this change's first run, "
-        "in the same conditions: 165 req/s against 731 (0.23×), p95 360 ms and 25 ms, 9.7 + 1.5 ms of CPU, 9.8 ms.",
+        "Before (the code as of commit 6981ee5, figures of this section's previous run), 8 statements per "
+        "save: the entry joined with its round as ORM objects, the assignment and conflict in a second query, "
+        "the current rubric's criteria read on every save, the sheet locked as an ORM object and its scores in "
+        "another statement, then the unit of work's UPDATE of the sheet and INSERT or UPDATE of the score; 148 req/s at saturation against the bare endpoint's 706 "
+        "(0.21×), p95 395 ms saturated and 22 ms paced, 10.8 + 1.8 ms of CPU per save (worker + PostgreSQL), "
+        "11.66 ms for the steps and 13.8 ms per request in-process. Before that (commit c887503), 24 statements "
+        "per save (the entry with every eager load, the checks twice, the sheet reloaded after the commit): "
+        "79 req/s against 1,374 (0.06×), 17.3 + 7.0 ms of CPU per save. The machine's speed varies from day to "
+        "day (the bare endpoint's own throughput with it): compare ratios, and CPU per request, rather than "
+        "req/s across runs.",
     ]
 
 

@@ -79,14 +79,18 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
 
+    from sqlalchemy import bindparam, select
     from sqlalchemy.orm import joinedload
 
     from kcvote.accounts.models import User
 
+    # Every signed-in request reads the roles (who may do what, juror of which round): one query with a
+    # join rather than a second SELECT, its statement built once rather than on every request.
+    user_with_roles = select(User).options(joinedload(User.roles)).where(User.id == bindparam("user_id"))
+
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        # Every signed-in request reads the roles: one query with a join rather than a second SELECT.
-        user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])
+        user = db.session.execute(user_with_roles, {"user_id": int(user_id)}).unique().scalar_one_or_none()
         return user if user is not None and user.active else None
 
     register_security_headers(app)

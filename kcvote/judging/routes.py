@@ -11,8 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, lazyload
-from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -216,14 +214,9 @@ def queue(round_id: int) -> str:
     return render_template("judging/queue.html", round=round_, items=items, done=done, open=rules.scoring_open(round_))
 
 
-# An autosave reads the entry's round (state, stage) and nothing else of the entry: not its product,
-# facility, photos or documents, nor the round's groups and scope.
-AUTOSAVE_LOAD = (lazyload("*"), joinedload(Entry.round).lazyload("*"))
-
-
-def _judged_entry(entry_id: int, *options: ORMOption) -> Entry:
+def _judged_entry(entry_id: int) -> Entry:
     """An entry of a round in judging to which the current user is appointed as a juror; 404 otherwise."""
-    entry = db.session.get(Entry, entry_id, options=options)
+    entry = db.session.get(Entry, entry_id)
     if entry is None or not rules.is_round_juror(current_user, entry.round) or not rules.scoring_open(entry.round):
         abort(404)
     return entry
@@ -264,9 +257,16 @@ def _score_page(entry: Entry, status: int = 200, form: ConflictForm | None = Non
 def autosave(entry_id: int) -> tuple[Response, int]:
     """Autosave (JSON): {"points": {criterion_id: "7,5" | null}, "remarks": str, "client_id": str,
     "client_seq": int}. Idempotent and ordered per client; answers with the sheet's state."""
-    # Whether the juror is assigned and not in conflict, save_sheet checks (once); its refusal is the
-    # same 404 as the score sheet's.
-    entry = _judged_entry(entry_id, *AUTOSAVE_LOAD)
+    # One statement reads what the save needs of the entry (its round's state and stage, the current
+    # rubric, whether the juror is assigned and not in conflict); no ORM objects. save_points checks
+    # every rule on it; its refusals are the same 404 as the score sheet's.
+    target = services.scoring_target(current_user.id, entry_id)
+    if (
+        target is None
+        or not rules.is_juror_of_round(current_user, target.round_id)
+        or not rules.scoring_open_in(target.round_state)
+    ):
+        abort(404)
     payload: dict[str, Any] = request.get_json(silent=True) or {}
     raw_points = payload.get("points") or {}
     try:
@@ -275,19 +275,18 @@ def autosave(entry_id: int) -> tuple[Response, int]:
         points = {int(k): v for k, v in raw_points.items()}
         seq = int(payload.get("client_seq") or 0)
     except (TypeError, ValueError):
-        if not services.may_score(current_user.id, entry.id, entry.round.current_stage):
+        if not target.may_score:
             abort(404)
         return jsonify(error=_("Dữ liệu gửi lên không hợp lệ.")), 400
     remarks = payload.get("remarks")
     try:
-        sheet, applied = services.save_sheet(
+        saved = services.save_points(
             actor=current_user,
-            entry=entry,
+            target=target,
             points=points,
             remarks=remarks if isinstance(remarks, str) else None,
             client_id=str(payload.get("client_id") or "")[:64],
             client_seq=seq,
-            stage=entry.round.current_stage,
         )
     except NotAllowed:
         db.session.rollback()
@@ -295,10 +294,8 @@ def autosave(entry_id: int) -> tuple[Response, int]:
     except DomainError as error:
         db.session.rollback()
         return jsonify(error=str(error.message)), error.status_code
-    # Read before the commit, which would expire the sheet and reload it (and its scores) to answer.
-    answer = jsonify(saved=True, applied=applied, version=sheet.version, total=str(services.sheet_total(sheet)))
     db.session.commit()
-    return answer, 200
+    return jsonify(saved=True, applied=saved.applied, version=saved.version, total=str(saved.total)), 200
 
 
 @bp.post("/judge/entries/<int:entry_id>/submit")

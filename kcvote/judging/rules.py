@@ -7,7 +7,7 @@ from typing import Any
 
 from kcvote.accounts.enums import Role, ScopeType
 from kcvote.contests.enums import RoundState
-from kcvote.contests.models import Round, RubricCriterion
+from kcvote.contests.models import Round
 from kcvote.contests.rules import can_manage_round
 from kcvote.judging.enums import SheetStatus
 from kcvote.judging.models import ScoreSheet
@@ -17,8 +17,13 @@ HALF = Decimal("0.5")
 
 def is_round_juror(user: Any, round_: Round) -> bool:
     """Appointed to this round (the juror role scoped to it)."""
+    return is_juror_of_round(user, round_.id)
+
+
+def is_juror_of_round(user: Any, round_id: int) -> bool:
+    """``is_round_juror`` by the round's id, for callers that read the round's columns only."""
     return bool(
-        getattr(user, "is_authenticated", False) and user.has_scoped_role(Role.JUROR, ScopeType.ROUND, round_.id)
+        getattr(user, "is_authenticated", False) and user.has_scoped_role(Role.JUROR, ScopeType.ROUND, round_id)
     )
 
 
@@ -29,7 +34,12 @@ def is_juror(user: Any) -> bool:
 
 def scoring_open(round_: Round) -> bool:
     """Sheets are filled only while the round is judging."""
-    return round_.state == RoundState.JUDGING
+    return scoring_open_in(round_.state)
+
+
+def scoring_open_in(state: RoundState) -> bool:
+    """``scoring_open`` by the round's state, for callers that read the round's columns only."""
+    return state == RoundState.JUDGING
 
 
 def scores_visible_to_jurors(round_: Round) -> bool:
@@ -56,11 +66,11 @@ def can_reopen_sheet(user: Any, sheet: ScoreSheet) -> bool:
     )
 
 
-def points_problem(points: Decimal, criterion: RubricCriterion) -> str | None:
-    """Why ``points`` cannot be given to ``criterion`` (a stable code), or None."""
+def points_problem(points: Decimal, max_points: Decimal) -> str | None:
+    """Why ``points`` cannot be given to a criterion worth ``max_points`` (a stable code), or None."""
     if points < 0:
         return "negative"
-    if points > criterion.max_points:
+    if points > max_points:
         return "over_max"
     if (points / HALF) != (points / HALF).to_integral_value():
         return "not_half"

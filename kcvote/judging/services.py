@@ -5,16 +5,31 @@ Every juror-facing rule is checked here; routes only show what these allow.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from datetime import date
+import functools
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    ScalarSelect,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import InstrumentedAttribute, lazyload
 
 from kcvote.accounts import services as account_services
 from kcvote.accounts.enums import Role, ScopeType
@@ -36,6 +51,10 @@ from kcvote.judging.models import Assignment, Conflict, JurorAppointment, Score,
 from kcvote.reference.models import ProductGroup, Province
 
 TENTH = Decimal("0.1")
+# An autosave writes the sheet and its scores with Core statements: no ORM objects on that path.
+SHEETS = cast(Table, ScoreSheet.__table__)
+SCORES = cast(Table, Score.__table__)
+_Locked = TypeVar("_Locked")
 POINTS_MESSAGES = {
     "negative": _l("Điểm không được âm (tiêu chí: %(name)s)."),
     "over_max": _l("Điểm vượt quá mức tối đa %(max)s (tiêu chí: %(name)s)."),
@@ -308,32 +327,155 @@ def sheet_for(entry_id: int, juror_id: int, stage: int = 1) -> ScoreSheet | None
     )
 
 
-def _require_scoring(actor: User, entry: Entry, stage: int) -> None:
-    if not rules.is_round_juror(actor, entry.round):
-        raise NotAllowed(_l("Sản phẩm này không được phân công cho bạn."))
-    assigned, conflict = assigned_and_conflicted(actor.id, entry.id, stage)
-    if not assigned:
-        raise NotAllowed(_l("Sản phẩm này không được phân công cho bạn."))
-    if conflict:
-        raise NotAllowed(_l("Bạn đã khai xung đột lợi ích với sản phẩm này."))
-    if not rules.scoring_open(entry.round):
-        raise DomainError(_l("Đợt bình chọn không ở giai đoạn chấm điểm."))
+@dataclass(frozen=True)
+class ScoringTarget:
+    """An entry as a save sees it, with the juror's standing on it: read by ``scoring_target`` in one
+    statement, without ORM objects."""
+
+    entry_id: int
+    round_id: int
+    round_state: RoundState
+    stage: int  # the stage scored
+    rubric_id: int | None  # the round's current rubric (its latest version, as ``Round.rubric``)
+    rubric_created_at: datetime | None
+    assigned: bool  # the juror is assigned the entry in this stage
+    conflicted: bool  # the juror is in conflict with the entry (declared or automatic)
+
+    @property
+    def may_score(self) -> bool:
+        """Assigned the entry in this stage and not in conflict with it."""
+        return self.assigned and not self.conflicted
 
 
-def current_criteria(round_id: int) -> tuple[int | None, dict[int, RubricCriterion]]:
-    """The id of the round's current rubric (its latest version, as ``Round.rubric``) and that rubric's
-    criteria by id, in one query: scoring needs the bounds, not the rubric's groups."""
-    latest = (
-        select(Rubric.id).where(Rubric.round_id == round_id).order_by(Rubric.version.desc()).limit(1).scalar_subquery()
+def scoring_target(juror_id: int, entry_id: int, stage: int | None = None) -> ScoringTarget | None:
+    """The entry's round (its state; the stage scored: ``stage``, else the round's current one), the round's
+    current rubric, and whether the juror is assigned the entry in that stage and in conflict with it, in
+    one statement. None if there is no such entry."""
+    params = {"juror_id": juror_id, "entry_id": entry_id} | ({} if stage is None else {"stage": stage})
+    row = db.session.execute(_target_query(stage is not None), params).one_or_none()
+    if row is None:
+        return None
+    round_id, state, scored, rubric_id, rubric_created_at, assigned, conflicted = row
+    return ScoringTarget(
+        entry_id, round_id, state, scored, rubric_id, rubric_created_at, bool(assigned), bool(conflicted)
     )
+
+
+@functools.cache
+def _target_query(stage_given: bool) -> Select[Any]:
+    """The statement of ``scoring_target``, built once (parameters juror_id, entry_id and, when
+    ``stage_given``, stage). ORM-enabled, so that the session flushes pending changes before it."""
+    scored_stage: ColumnElement[int] = (
+        bindparam("stage", type_=Integer) if stage_given else Round.current_stage.expression
+    )
+
+    def latest_rubric(column: InstrumentedAttribute[Any]) -> ScalarSelect[Any]:
+        return (
+            select(column).where(Rubric.round_id == Round.id).order_by(Rubric.version.desc()).limit(1).scalar_subquery()
+        )
+
+    juror_id = bindparam("juror_id", type_=Integer)
+    assigned = (
+        select(Assignment.id)
+        .where(Assignment.juror_id == juror_id, Assignment.entry_id == Entry.id, Assignment.stage == scored_stage)
+        .exists()
+    )
+    conflict = select(Conflict.id).where(Conflict.juror_id == juror_id, Conflict.entry_id == Entry.id).exists()
+    return (
+        select(
+            Entry.round_id,
+            Round.state,
+            scored_stage,
+            latest_rubric(Rubric.id),
+            latest_rubric(Rubric.created_at),
+            assigned,
+            conflict,
+        )
+        .join(Round, Round.id == Entry.round_id)
+        .where(Entry.id == bindparam("entry_id", type_=Integer))
+    )
+
+
+def _require_scoring(actor: User, target: ScoringTarget | None) -> ScoringTarget:
+    if target is None or not rules.is_juror_of_round(actor, target.round_id) or not target.assigned:
+        raise NotAllowed(_l("Sản phẩm này không được phân công cho bạn."))
+    if target.conflicted:
+        raise NotAllowed(_l("Bạn đã khai xung đột lợi ích với sản phẩm này."))
+    if not rules.scoring_open_in(target.round_state):
+        raise DomainError(_l("Đợt bình chọn không ở giai đoạn chấm điểm."))
+    return target
+
+
+@dataclass(frozen=True)
+class CriterionBounds:
+    """What scoring needs of a rubric criterion: its name (for messages) and its maximum."""
+
+    id: int
+    name: str
+    max_points: Decimal
+
+
+def rubric_bounds(rubric_id: int | None, created_at: datetime | None) -> Mapping[int, CriterionBounds]:
+    """The criteria of a rubric version, by id.
+
+    A version is never edited once saved, only superseded by a new one (``contests.services.save_rubric``,
+    and not even that once the round has opened), so its criteria are kept in this process after the
+    first read. The key is the version's id *and* its creation time: an id alone could name another
+    rubric in another database (tests, a database re-created or restored), the pair cannot. Nothing else
+    (the round's state, assignments, sheets) is kept: those change, and other processes change them."""
+    if rubric_id is None or created_at is None:
+        return MappingProxyType({})
+    return _rubric_bounds(rubric_id, created_at)
+
+
+@functools.lru_cache(maxsize=256)
+def _rubric_bounds(rubric_id: int, created_at: datetime) -> Mapping[int, CriterionBounds]:
     rows = db.session.execute(
-        select(Rubric.id, RubricCriterion)
-        .outerjoin(RubricGroup, RubricGroup.rubric_id == Rubric.id)
-        .outerjoin(RubricCriterion, RubricCriterion.group_id == RubricGroup.id)
-        .where(Rubric.id == latest)
+        select(RubricCriterion.id, RubricCriterion.name, RubricCriterion.max_points)
+        .join(RubricGroup, RubricGroup.id == RubricCriterion.group_id)
+        .where(RubricGroup.rubric_id == rubric_id)
     ).all()
-    rubric_id = rows[0][0] if rows else None
-    return rubric_id, {criterion.id: criterion for _id, criterion in rows if criterion is not None}
+    return MappingProxyType({id_: CriterionBounds(id_, name, max_points) for id_, name, max_points in rows})
+
+
+def _sheet_if_absent(target: ScoringTarget, juror_id: int, dialect: str) -> None:
+    """Insert the sheet unless it exists (safe under concurrency: the unique key decides)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
+    db.session.execute(
+        insert(SHEETS)
+        .values(
+            round_id=target.round_id,
+            entry_id=target.entry_id,
+            juror_id=juror_id,
+            stage=target.stage,
+            rubric_id=target.rubric_id,
+            status=SheetStatus.DRAFT,
+            remarks="",
+            client_id="",
+            client_seq=0,
+            version=0,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["entry_id", "juror_id", "stage"])
+    )
+
+
+def _get_or_create_locked(target: ScoringTarget, juror_id: int, lock: Callable[[], _Locked | None]) -> _Locked:
+    """Get or create the sheet, then hold its row lock; ``lock`` reads it under the lock (as a row or as an
+    ORM object), so that what it reads includes the changes of a save that held the lock before."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # Once the sheet exists (every save but a sheet's first) locking it is enough.
+        locked = lock()
+        if locked is not None:
+            return locked
+    # On SQLite this write is also the lock: it takes the database's write lock before the sheet is read.
+    _sheet_if_absent(target, juror_id, dialect)
+    locked = lock()
+    assert locked is not None  # inserted above or by a concurrent request
+    return locked
 
 
 def _sheet_for_update(entry_id: int, juror_id: int, stage: int) -> ScoreSheet | None:
@@ -349,40 +491,23 @@ def _sheet_for_update(entry_id: int, juror_id: int, stage: int) -> ScoreSheet | 
     )
 
 
-def _locked_sheet(entry: Entry, juror: User, stage: int, rubric_id: int | None) -> ScoreSheet:
-    """Get or create the sheet, safely under concurrency (insert-if-absent, then lock the row)."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        # Once the sheet exists (every save but a sheet's first) locking it is enough.
-        sheet = _sheet_for_update(entry.id, juror.id, stage)
-        if sheet is not None:
-            return sheet
-    values = {
-        "round_id": entry.round_id,
-        "entry_id": entry.id,
-        "juror_id": juror.id,
-        "stage": stage,
-        "rubric_id": rubric_id,
-        "status": SheetStatus.DRAFT,
-        "remarks": "",
-        "client_id": "",
-        "client_seq": 0,
-        "version": 0,
-        "created_at": utcnow(),
-        "updated_at": utcnow(),
-    }
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    # On SQLite this write is also the lock: it takes the database's write lock before the sheet is read.
-    db.session.execute(
-        insert(ScoreSheet).values(**values).on_conflict_do_nothing(index_elements=["entry_id", "juror_id", "stage"])
-    )
-    sheet = _sheet_for_update(entry.id, juror.id, stage)
-    assert sheet is not None  # inserted above or by a concurrent request
-    return sheet
+def _locked_sheet(target: ScoringTarget, juror: User) -> ScoreSheet:
+    """The sheet as an ORM object (created if absent), under its row lock."""
+    return _get_or_create_locked(target, juror.id, lambda: _sheet_for_update(target.entry_id, juror.id, target.stage))
 
 
-def parse_points(raw: Mapping[int, Any], criteria: Mapping[int, RubricCriterion]) -> dict[int, Decimal | None]:
-    """Validate points per criterion of the round's rubric (``criteria`` by id, from ``current_criteria``).
+def _locked_sheet_row(target: ScoringTarget, juror_id: int) -> Row[int, SheetStatus, str, int, int]:
+    """The sheet's id, status, client id and sequence and version (created if absent), under its row lock."""
+
+    def lock() -> Row[int, SheetStatus, str, int, int] | None:
+        params = {"entry_id": target.entry_id, "juror_id": juror_id, "stage": target.stage}
+        return db.session.execute(_LOCK_SHEET, params).one_or_none()
+
+    return _get_or_create_locked(target, juror_id, lock)
+
+
+def parse_points(raw: Mapping[int, Any], criteria: Mapping[int, CriterionBounds]) -> dict[int, Decimal | None]:
+    """Validate points per criterion of the round's rubric (``criteria`` by id, from ``rubric_bounds``).
 
     :raise DomainError: naming the criterion.
     """
@@ -398,7 +523,7 @@ def parse_points(raw: Mapping[int, Any], criteria: Mapping[int, RubricCriterion]
             points = Decimal(str(value).strip().replace(",", "."))
         except InvalidOperation:
             raise DomainError(_l("Điểm không hợp lệ (tiêu chí: %(name)s).", name=criterion.name)) from None
-        problem = rules.points_problem(points, criterion)
+        problem = rules.points_problem(points, criterion.max_points)
         if problem:
             raise DomainError(
                 str(POINTS_MESSAGES[problem])
@@ -407,6 +532,107 @@ def parse_points(raw: Mapping[int, Any], criteria: Mapping[int, RubricCriterion]
         # As the database keeps it (one decimal), so that a total read before the commit reads the same after.
         parsed[criterion.id] = points.quantize(TENTH)
     return parsed
+
+
+# The Core statements of an autosave, built once; parameters by name.
+_LOCK_SHEET = (
+    select(SHEETS.c.id, SHEETS.c.status, SHEETS.c.client_id, SHEETS.c.client_seq, SHEETS.c.version)
+    .where(
+        SHEETS.c.entry_id == bindparam("entry_id"),
+        SHEETS.c.juror_id == bindparam("juror_id"),
+        SHEETS.c.stage == bindparam("stage"),
+    )
+    .with_for_update()
+)
+_SHEET_TOTAL = select(func.sum(SCORES.c.points)).where(SCORES.c.sheet_id == bindparam("sheet_id")).scalar_subquery()
+_CLEAR_SCORES = delete(SCORES).where(
+    SCORES.c.sheet_id == bindparam("sheet_id"), SCORES.c.criterion_id.in_(bindparam("cleared", expanding=True))
+)
+
+
+def _upsert_score(insert: Callable[[Table], Any]) -> Any:
+    statement = insert(SCORES)
+    return statement.on_conflict_do_update(
+        index_elements=["sheet_id", "criterion_id"], set_={"points": statement.excluded.points}
+    )
+
+
+_UPSERT_SCORE = {"postgresql": _upsert_score(pg_insert), "sqlite": _upsert_score(sqlite_insert)}
+_BUMP_SHEET = (
+    update(SHEETS)
+    .where(SHEETS.c.id == bindparam("sheet_id"))
+    .values(client_id=bindparam("new_client_id"), client_seq=bindparam("new_client_seq"), version=SHEETS.c.version + 1)
+    .returning(SHEETS.c.version, _SHEET_TOTAL)
+)
+_BUMP_SHEET_REMARKS = _BUMP_SHEET.values(remarks=bindparam("new_remarks"))
+
+
+@dataclass(frozen=True)
+class SavedSheet:
+    """A sheet as a save leaves it: its version and total, and whether the save changed anything."""
+
+    sheet_id: int
+    version: int
+    total: Decimal
+    applied: bool
+
+
+def _expire_copies(sheet_id: int) -> None:
+    """The writes of ``save_points`` bypass the session: expire its copies of the sheet and of its scores,
+    if it holds any, so that they are read again. (An autosave's session holds none.)"""
+    session = db.session()
+    for state in list(session.identity_map.all_states()):
+        if (state.class_ is ScoreSheet and state.identity == (sheet_id,)) or (
+            state.class_ is Score and state.dict.get("sheet_id") == sheet_id
+        ):
+            session.expire(state.obj())
+
+
+def save_points(
+    *,
+    actor: User,
+    target: ScoringTarget | None,
+    points: Mapping[int, Any],
+    remarks: str | None = None,
+    client_id: str = "",
+    client_seq: int = 0,
+) -> SavedSheet:
+    """Autosave a juror's sheet for ``target`` (from ``scoring_target``, in this transaction). Idempotent and
+    ordered per client: a save whose ``client_seq`` is not newer than the last applied one from the same
+    ``client_id`` changes nothing.
+
+    Without ORM objects: the sheet's row is read under its lock, the points are written (INSERT … ON
+    CONFLICT DO UPDATE, DELETE for a cleared criterion), then one UPDATE of the sheet returns its new
+    version and total.
+
+    :raise NotAllowed: not a juror of the round, not assigned the entry in this stage, or in conflict.
+    :raise DomainError: scoring is not open, a point is out of bounds, or the sheet is submitted.
+    """
+    target = _require_scoring(actor, target)
+    parsed = parse_points(points, rubric_bounds(target.rubric_id, target.rubric_created_at))
+    sheet_id, status, last_client_id, last_seq, version = _locked_sheet_row(target, actor.id)
+    if status != SheetStatus.DRAFT:
+        raise DomainError(_l("Phiếu đã nộp và bị khoá; ban tổ chức có thể mở lại nếu cần."))
+    if client_id and last_client_id == client_id and client_seq <= last_seq:
+        total = db.session.scalar(select(_SHEET_TOTAL), {"sheet_id": sheet_id})
+        return SavedSheet(sheet_id, version, total if total is not None else Decimal(0), applied=False)
+    cleared = [criterion_id for criterion_id, value in parsed.items() if value is None]
+    given = [
+        {"sheet_id": sheet_id, "criterion_id": criterion_id, "points": value}
+        for criterion_id, value in parsed.items()
+        if value is not None
+    ]
+    if cleared:
+        db.session.execute(_CLEAR_SCORES, {"sheet_id": sheet_id, "cleared": cleared})
+    if given:
+        db.session.execute(_UPSERT_SCORE[db.session.get_bind().dialect.name], given)
+    changes = {"sheet_id": sheet_id, "new_client_id": client_id, "new_client_seq": client_seq}
+    if remarks is not None:
+        changes["new_remarks"] = remarks.strip()[:5000]
+    # The total is read by the same statement, after the points' writes and under the lock.
+    version, total = db.session.execute(_BUMP_SHEET if remarks is None else _BUMP_SHEET_REMARKS, changes).one()
+    _expire_copies(sheet_id)
+    return SavedSheet(sheet_id, version, total if total is not None else Decimal(0), applied=True)
 
 
 def save_sheet(
@@ -418,40 +644,23 @@ def save_sheet(
     client_id: str = "",
     client_seq: int = 0,
     stage: int = 1,
-) -> tuple[ScoreSheet, bool]:
-    """Autosave a juror's sheet. Idempotent and ordered per client: a save whose ``client_seq`` is not
-    newer than the last applied one from the same ``client_id`` changes nothing. Returns (sheet, applied)."""
-    _require_scoring(actor, entry, stage)
-    rubric_id, criteria = current_criteria(entry.round_id)
-    parsed = parse_points(points, criteria)
-    sheet = _locked_sheet(entry, actor, stage, rubric_id)
-    if sheet.status != SheetStatus.DRAFT:
-        raise DomainError(_l("Phiếu đã nộp và bị khoá; ban tổ chức có thể mở lại nếu cần."))
-    if client_id and sheet.client_id == client_id and client_seq <= sheet.client_seq:
-        return sheet, False
-    by_criterion = {s.criterion_id: s for s in sheet.scores}
-    for criterion_id, value in parsed.items():
-        score = by_criterion.get(criterion_id)
-        if value is None:
-            if score is not None:
-                sheet.scores.remove(score)
-        elif score is None:
-            sheet.scores.append(Score(criterion_id=criterion_id, points=value))
-        else:
-            score.points = value
-    if remarks is not None:
-        sheet.remarks = remarks.strip()[:5000]
-    sheet.client_id, sheet.client_seq = client_id, client_seq
-    sheet.version += 1
-    db.session.flush()
-    return sheet, True
+) -> SavedSheet:
+    """``save_points`` for an entry and a stage."""
+    return save_points(
+        actor=actor,
+        target=scoring_target(actor.id, entry.id, stage),
+        points=points,
+        remarks=remarks,
+        client_id=client_id,
+        client_seq=client_seq,
+    )
 
 
 def submit_sheet(*, actor: User, entry: Entry, stage: int = 1) -> ScoreSheet:
     """Submit (lock) the sheet; every criterion must be scored."""
-    _require_scoring(actor, entry, stage)
+    target = _require_scoring(actor, scoring_target(actor.id, entry.id, stage))
     rubric = entry.round.rubric
-    sheet = _locked_sheet(entry, actor, stage, rubric.id if rubric else None)
+    sheet = _locked_sheet(target, actor)
     if sheet.status != SheetStatus.DRAFT:
         raise DomainError(_l("Phiếu đã được nộp."))
     missing = [c.name for c in (rubric.criteria if rubric else []) if c.id not in sheet.points]

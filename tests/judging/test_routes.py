@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from kcvote.accounts.enums import Role
 from kcvote.contests import services as contest_services
@@ -102,6 +103,37 @@ def test_autosave_answers_the_committed_version_and_total(client, db, seeded) ->
     db.session.rollback()
     sheet = db.session.scalar(select(ScoreSheet))
     assert (answer["version"], answer["total"]) == (sheet.version, str(services.sheet_total(sheet))) == (2, "9.5")
+
+
+def test_autosave_sends_a_fixed_number_of_statements(client, db, seeded) -> None:
+    _, _, [entry], [juror] = make_judging_round(n_entries=1, n_jurors=1)
+    login_as(client, juror)
+    first, second = entry.round.rubric.criteria[:2]
+    assert _autosave(client, entry, {first.id: "7"}, seq=1).status_code == 200  # creates the sheet
+    token = csrf_token(client, f"/judge/entries/{entry.id}")
+    sent: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(" ".join(statement.split()[:3]))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        answer = client.post(
+            f"/judge/entries/{entry.id}/sheet",
+            json={"points": {str(second.id): "2,5"}, "client_id": "tab", "client_seq": 2},
+            headers={"X-CSRFToken": token, "Accept": "application/json"},
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert (answer.status_code, answer.json["version"], answer.json["total"]) == (200, 2, "9.5")
+    # The user with their roles; the entry's round, rubric, assignment and conflict in one SELECT; the
+    # sheet's row under its lock; the point; the sheet's UPDATE, which answers version and total. The
+    # rubric's criteria were read by the first save. SQLite inserts the sheet if absent first: its lock.
+    kinds = [statement.split()[0] for statement in sent]
+    expected = ["SELECT", "SELECT", "SELECT", "INSERT", "UPDATE"]
+    if db.engine.dialect.name == "sqlite":
+        expected.insert(2, "INSERT")
+    assert kinds == expected, sent
 
 
 def test_autosave_is_404_unless_assigned_without_conflict_while_judging(client, db, seeded) -> None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from kcvote.accounts.enums import Role, ScopeType
 from kcvote.contests import services as contest_services
@@ -16,7 +20,7 @@ from kcvote.core.errors import DomainError, NotAllowed
 from kcvote.judging import services
 from kcvote.judging.enums import ConflictSource, SheetStatus
 from kcvote.judging.models import Assignment, Conflict, Score, ScoreSheet
-from tests.factories import make_facility, make_judging_round, make_user
+from tests.factories import make_facility, make_judging_round, make_round, make_user
 
 
 def _full_points(entry, value: str = "5") -> dict[int, str]:
@@ -47,20 +51,72 @@ def test_only_round_organizers_appoint(db, seeded) -> None:
 def test_autosave_is_idempotent_and_ordered(db, seeded) -> None:
     _, _, [entry], [juror] = make_judging_round(n_entries=1, n_jurors=1)
     criterion = entry.round.rubric.criteria[0]
-    sheet, applied = services.save_sheet(
+    saved = services.save_sheet(actor=juror, entry=entry, points={criterion.id: "7,5"}, client_id="tab-1", client_seq=2)
+    assert (saved.applied, saved.total, saved.version) == (True, Decimal("7.5"), 1)
+    replayed = services.save_sheet(
         actor=juror, entry=entry, points={criterion.id: "7,5"}, client_id="tab-1", client_seq=2
     )
-    assert (applied, sheet.points[criterion.id], sheet.version) == (True, Decimal("7.5"), 1)
-    _, replayed = services.save_sheet(
-        actor=juror, entry=entry, points={criterion.id: "7,5"}, client_id="tab-1", client_seq=2
-    )
-    _, stale = services.save_sheet(
-        actor=juror, entry=entry, points={criterion.id: "1"}, client_id="tab-1", client_seq=1
-    )
+    stale = services.save_sheet(actor=juror, entry=entry, points={criterion.id: "1"}, client_id="tab-1", client_seq=1)
     db.session.commit()
-    assert (replayed, stale) == (False, False)
+    assert (replayed.applied, stale.applied) == (False, False)
+    assert (replayed.version, replayed.total) == (stale.version, stale.total) == (1, Decimal("7.5"))
+    sheet = services.sheet_for(entry.id, juror.id)
+    assert sheet is not None
     assert (sheet.points[criterion.id], sheet.version) == (Decimal("7.5"), 1)
     assert db.session.scalar(select(func.count(ScoreSheet.id))) == 1
+
+
+def test_a_save_clears_and_sets_points_and_refreshes_the_sheet_the_session_holds(db, seeded) -> None:
+    _, _, [entry], [juror] = make_judging_round(n_entries=1, n_jurors=1)
+    first, second = entry.round.rubric.criteria[:2]
+    services.save_sheet(actor=juror, entry=entry, points={first.id: "7", second.id: "2,5"})
+    sheet = services.sheet_for(entry.id, juror.id)
+    assert sheet is not None
+    assert (sheet.points, sheet.version) == ({first.id: Decimal("7"), second.id: Decimal("2.5")}, 1)
+    saved = services.save_sheet(actor=juror, entry=entry, points={first.id: None, second.id: "3"}, remarks=" Tốt ")
+    assert (saved.applied, saved.version, saved.total) == (True, 2, Decimal("3"))
+    # The save writes without the ORM: the session's copies of the sheet and its scores are read again.
+    assert (sheet.points, sheet.version, sheet.remarks) == ({second.id: Decimal("3")}, 2, "Tốt")
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Score.id))) == 1
+
+
+@contextmanager
+def _statements(db: Any) -> Iterator[list[str]]:
+    sent: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_rubric_criteria_are_kept_per_version_and_never_served_for_another(db, seeded) -> None:
+    organizer = make_user(Role.ORGANIZER)
+    round_ = make_round(organizer, open_it=False)
+    first = round_.rubric
+    bounds = services.rubric_bounds(first.id, first.created_at)
+    assert {c.id: (c.name, c.max_points) for c in bounds.values()} == {
+        c.id: (c.name, c.max_points) for c in first.criteria
+    }
+    # A new version (the round is still a draft) is another key: its own criteria, not the first's.
+    rows = [contest_services.RubricRow("Nhóm duy nhất", "Tiêu chí duy nhất", Decimal(100))]
+    second = contest_services.save_rubric(actor=organizer, round_=round_, rows=rows)
+    [only] = services.rubric_bounds(second.id, second.created_at).values()
+    assert (only.name, only.max_points) == ("Tiêu chí duy nhất", Decimal(100))
+    # A version read once is served again without a statement; the same id with another creation time
+    # (another database whose rubric got the same id) is read afresh.
+    with _statements(db) as sent:
+        assert services.rubric_bounds(first.id, first.created_at) == bounds
+    assert sent == []
+    with _statements(db) as sent:
+        services.rubric_bounds(first.id, first.created_at + timedelta(microseconds=1))
+    assert len(sent) == 1
+    assert services.rubric_bounds(None, None) == {}
 
 
 @pytest.mark.parametrize(
