@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.pool import NullPool
 
 from kcvote import create_app
 from kcvote.config import normalise_database_url
@@ -110,16 +111,33 @@ def migrated_template(compiled_translations: None, tmp_path_factory: pytest.Temp
     return uri
 
 
+_pg_engines: dict[str, Any] = {}
+_pg_tables: dict[str, tuple[list[str], list[str]]] = {}
+
+
 def _truncate_postgres(uri: str) -> None:
-    engine = create_engine(uri)
+    """Empty every table but alembic_version (one engine and one table list per database, not per test)."""
+    engine = _pg_engines.get(uri)
+    if engine is None:
+        engine = _pg_engines[uri] = create_engine(uri, poolclass=NullPool)
     with engine.begin() as conn:
-        tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+        if uri not in _pg_tables:
+            tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+            triggered = list(
+                conn.scalars(
+                    text(
+                        "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                        "WHERE NOT t.tgisinternal"
+                    )
+                )
+            )
+            _pg_tables[uri] = (tables, triggered)
+        tables, triggered = _pg_tables[uri]
         if tables:
             # TRUNCATE does not fire the audit log's row triggers: only tests clean it this way.
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-            for table in tables:  # a tampering test may have disabled the append-only trigger
+            for table in triggered:  # a tampering test may have disabled the append-only trigger
                 conn.execute(text(f'ALTER TABLE "{table}" ENABLE TRIGGER USER'))
-    engine.dispose()
 
 
 @pytest.fixture
