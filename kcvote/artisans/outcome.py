@@ -542,6 +542,24 @@ def facts_for_certificate(nomination: Nomination, award_round: AwardRound) -> ar
     )
 
 
+def reissue_certificate(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """A corrected certificate (new number) from the nominee's details as they are now; the old one is
+    marked replaced.
+
+    :raise DomainError: no reason, or the certificate is not valid.
+    """
+    _require_organizer(actor)
+    nomination = db.session.get(Nomination, certificate.nomination_id) if certificate.nomination_id else None
+    if nomination is None:
+        raise DomainError(_l("Chỉ cấp lại giấy chứng nhận danh hiệu nghệ nhân tại đây."))
+    return artisan_certificates.reissue_artisan_certificate(
+        actor=actor,
+        certificate=certificate,
+        reason=reason,
+        facts=facts_for_certificate(nomination, nomination.award_round),
+    )
+
+
 def issue_certificates(*, actor: User, award_round: AwardRound, issued_on: date | None = None) -> list[Certificate]:
     """Issue a certificate to every recognised nomination of the round that has none (never twice).
 

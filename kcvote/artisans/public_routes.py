@@ -379,6 +379,38 @@ def revoke_certificate(artisan_certificate_id: int) -> ViewResult:
     return redirect(url_for(".manage", outcome_round_id=award_round_id))
 
 
+@bp.post("/manage/artisans/certificates/<int:artisan_certificate_id>/reissue")
+@require(outcome.is_artisan_organizer)
+def reissue_certificate(artisan_certificate_id: int) -> ViewResult:
+    """Issue a corrected certificate under a new number; the old one is marked replaced."""
+    certificate = db.session.get(Certificate, artisan_certificate_id)
+    if certificate is None or certificate.kind != CertificateKind.ARTISAN or certificate.award_round_id is None:
+        abort(404)
+    award_round_id = certificate.award_round_id
+    form = ReasonForm(prefix="reason")
+    if not form.validate_on_submit():
+        flash(_("Cần ghi lý do cấp lại."), "danger")
+        return _manage_page(_award_round(award_round_id), status=422)
+    try:
+        replacement = outcome.reissue_certificate(
+            actor=current_user, certificate=certificate, reason=form.reason.data or ""
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+        return _manage_page(_award_round(award_round_id), status=exc.status_code)
+    db.session.commit()
+    flash(
+        _(
+            "Đã cấp lại: giấy chứng nhận số %(new)s thay thế số %(old)s.",
+            new=replacement.number,
+            old=certificate.number,
+        ),
+        "success",
+    )
+    return redirect(url_for(".manage", outcome_round_id=award_round_id))
+
+
 @bp.get("/manage/artisans/comments")
 @require(outcome.is_comment_handler)
 def comment_inbox() -> str:

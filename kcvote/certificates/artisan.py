@@ -147,6 +147,32 @@ def _fill(certificate: Certificate, facts: ArtisanFacts, design: CertificateDesi
     certificate.signer_name = design.signer_name
 
 
+def _register(
+    actor: User | None, facts: ArtisanFacts, design: CertificateDesign, issued_on: date, *, generation: int
+) -> Certificate:
+    """Number and insert the certificate in a savepoint (IntegrityError: the nomination already has this
+    generation, e.g. from a concurrent request)."""
+    with db.session.begin_nested():
+        sequence = next_number(design.issuer_code, issued_on.year)
+        certificate = Certificate(
+            kind=CertificateKind.ARTISAN,
+            generation=generation,
+            issuer_code=design.issuer_code,
+            year=issued_on.year,
+            sequence=sequence,
+            number=f"{sequence}/{design.number_suffix}",
+            verification_code=new_verification_code(),
+            issued_on=issued_on,
+            valid_until=NO_EXPIRY,
+            status=CertificateStatus.VALID,
+            issued_by_id=actor.id if actor else None,
+        )
+        _fill(certificate, facts, design)
+        db.session.add(certificate)
+        db.session.flush()
+    return certificate
+
+
 def issue_artisan_certificate(
     *,
     actor: User | None,
@@ -169,26 +195,8 @@ def issue_artisan_certificate(
         raise DomainError(_l("Mẫu giấy chứng nhận chưa đủ thông tin: %(problems)s", problems="; ".join(problems)))
     if facts.nomination_id in certified_nomination_ids(facts.award_round_id):
         return None
-    issued_on = issued_on or today_vn()
     try:
-        with db.session.begin_nested():
-            sequence = next_number(design.issuer_code, issued_on.year)
-            certificate = Certificate(
-                kind=CertificateKind.ARTISAN,
-                generation=1,
-                issuer_code=design.issuer_code,
-                year=issued_on.year,
-                sequence=sequence,
-                number=f"{sequence}/{design.number_suffix}",
-                verification_code=new_verification_code(),
-                issued_on=issued_on,
-                valid_until=NO_EXPIRY,
-                status=CertificateStatus.VALID,
-                issued_by_id=actor.id if actor else None,
-            )
-            _fill(certificate, facts, design)
-            db.session.add(certificate)
-            db.session.flush()
+        certificate = _register(actor, facts, design, issued_on or today_vn(), generation=1)
     except IntegrityError:
         return None
     if render_pdf:
@@ -253,3 +261,49 @@ def revoke_artisan_certificate(*, actor: User, certificate: Certificate, reason:
     if certificate.kind != CertificateKind.ARTISAN or not can_manage_artisan_certificates(actor):
         raise NotAllowed(_l("Bạn không quản lý giấy chứng nhận nghệ nhân."))
     return mark_revoked(actor=actor, certificate=certificate, reason=reason)
+
+
+def reissue_artisan_certificate(
+    *, actor: User, certificate: Certificate, reason: str, facts: ArtisanFacts, issued_on: date | None = None
+) -> Certificate:
+    """Issue a corrected certificate under a new number from ``facts`` (the nominee's details as they are
+    now, the award round's current design); the old one is marked replaced, with the reason audited.
+
+    :raise NotAllowed: the actor does not manage artisan certificates, or it is a product certificate.
+    :raise DomainError: no reason, the certificate is not valid, or it was just reissued by someone else.
+    """
+    if certificate.kind != CertificateKind.ARTISAN or not can_manage_artisan_certificates(actor):
+        raise NotAllowed(_l("Bạn không quản lý giấy chứng nhận nghệ nhân."))
+    if facts.nomination_id != certificate.nomination_id:
+        raise ValueError("facts of another nomination")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_l("Cần ghi lý do cấp lại."))
+    if certificate.status != CertificateStatus.VALID:
+        raise DomainError(
+            _l("Chỉ cấp lại giấy chứng nhận đang có hiệu lực; giấy đã thu hồi hoặc đã thay thế thì không.")
+        )
+    design = artisan_design_of(facts.award_round_id)
+    if design.id is None:
+        db.session.add(design)
+    design.decision_number, design.decision_date = facts.decision_number, facts.decision_date
+    problems = artisan_design_problems(design)
+    if problems:
+        raise DomainError(_l("Mẫu giấy chứng nhận chưa đủ thông tin: %(problems)s", problems="; ".join(problems)))
+    try:
+        replacement = _register(actor, facts, design, issued_on or today_vn(), generation=certificate.generation + 1)
+    except IntegrityError:
+        raise DomainError(_l("Giấy chứng nhận này vừa được cấp lại.")) from None
+    store_pdfs([replacement], design)
+    certificate.status = CertificateStatus.REPLACED
+    certificate.replaced_by_id = replacement.id
+    db.session.flush()
+    audit.record(
+        "certificate.replaced",
+        actor_id=actor.id,
+        obj=certificate,
+        number=certificate.number,
+        replacement=replacement.number,
+        reason=reason,
+    )
+    return replacement

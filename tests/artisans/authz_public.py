@@ -38,6 +38,7 @@ ROWS: dict[tuple[str, str], dict[str, str]] = {
     ("/manage/artisans/rounds/<int:outcome_round_id>/certificate-design", "POST"): ORGANIZERS,
     ("/manage/artisans/rounds/<int:outcome_round_id>/certificates", "POST"): ORGANIZERS,
     ("/manage/artisans/certificates/<int:artisan_certificate_id>/revoke", "POST"): ORGANIZERS,
+    ("/manage/artisans/certificates/<int:artisan_certificate_id>/reissue", "POST"): ORGANIZERS,
     ("/manage/artisans/comments", "GET"): COMMENT_HANDLERS,
     ("/manage/artisans/comment-periods/<int:period_id>", "GET"): COMMENT_HANDLERS,
     ("/manage/artisans/comments/<int:comment_id>/handle", "POST"): COMMENT_HANDLERS,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from kcvote.accounts.enums import Role
 from kcvote.artisans.enums import CommentStatus, CouncilLevel, EvidenceKind
-from kcvote.artisans.models import AwardRound, CommentPeriod, PublicComment
+from kcvote.artisans.models import AwardRound, CommentPeriod, Nomination, PublicComment
 from kcvote.certificates.models import Certificate, CertificateDesign
 from kcvote.core.clock import add_days, today_vn
 from tests.artisans.public_factories import (
@@ -488,3 +488,36 @@ def test_artisan_revocation_refuses_a_product_certificate(app, db) -> None:
     with pytest.raises(NotAllowed):
         artisan_certificates.revoke_artisan_certificate(actor=admin, certificate=product, reason="Nhầm loại.")
     assert product.status.value == "valid"
+
+
+def test_organizer_reissues_a_corrected_artisan_certificate(app, client, db) -> None:
+    posted = posted_list()
+    certificate, _ = issued(posted)
+    nominee = db.session.get(Nomination, certificate.nomination_id).nominee
+    login_as(client, posted.organizer)
+    manage = f"/manage/artisans/rounds/{posted.award_round.id}/outcome"
+    url = f"/manage/artisans/certificates/{certificate.id}/reissue"
+    before = db.session.scalar(select(func.count()).select_from(Certificate))
+
+    empty = post_form(client, url, {"reason-reason": ""}, token_from=manage)
+    assert empty.status_code == 422 and "Cần ghi lý do cấp lại." in text_of(empty)
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == before
+
+    nominee.name = "Nguyễn Văn Gốm Sửa"  # the name was misspelt on the first certificate
+    db.session.commit()
+    done = post_form(client, url, {"reason-reason": "Sai chính tả họ tên."}, token_from=manage)
+    assert done.status_code == 302
+    db.session.expire_all()
+    old = db.session.get(Certificate, certificate.id)
+    new = db.session.get(Certificate, old.replaced_by_id)
+    assert old.status.value == "replaced" and new.status.value == "valid"
+    assert (new.generation, new.nomination_id, new.holder) == (2, old.nomination_id, "Nguyễn Văn Gốm Sửa")
+    assert new.number != old.number and new.pdf_key
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == before + 1
+    assert new.number in text_of(client.get(manage))
+    assert f"đã được thay thế bằng giấy số {new.number}" in text_of(
+        app.test_client().get(f"/v/{old.verification_code}")
+    )
+
+    again = post_form(client, url, {"reason-reason": "Lần nữa."}, token_from=manage)
+    assert again.status_code == 422 and "Chỉ cấp lại giấy chứng nhận đang có hiệu lực" in text_of(again)
