@@ -28,7 +28,9 @@ from kcvote.certificates.rules import can_manage_artisan_certificates
 from kcvote.certificates.sandbox import check_block
 from kcvote.certificates.services import (
     DESIGN_FIELDS,
+    check_reissue,
     design_problems,
+    mark_replaced,
     mark_revoked,
     new_verification_code,
     next_number,
@@ -173,6 +175,20 @@ def _register(
     return certificate
 
 
+def _prepare_design(design: CertificateDesign, facts: ArtisanFacts) -> None:
+    """Put the final decision on the design and check that nothing printed is missing.
+
+    :raise DomainError: no final decision yet, or the design lacks the issuer or signer.
+    """
+    if not facts.decision_number or facts.decision_date is None:
+        raise DomainError(_l("Chỉ cấp giấy chứng nhận sau khi đã ghi nhận quyết định công nhận."))
+    design.decision_number = facts.decision_number
+    design.decision_date = facts.decision_date
+    problems = artisan_design_problems(design)
+    if problems:
+        raise DomainError(_l("Mẫu giấy chứng nhận chưa đủ thông tin: %(problems)s", problems="; ".join(problems)))
+
+
 def issue_artisan_certificate(
     *,
     actor: User | None,
@@ -186,13 +202,7 @@ def issue_artisan_certificate(
 
     :raise DomainError: the design lacks the issuer, signer or decision.
     """
-    if not facts.decision_number or facts.decision_date is None:
-        raise DomainError(_l("Chỉ cấp giấy chứng nhận sau khi đã ghi nhận quyết định công nhận."))
-    design.decision_number = facts.decision_number
-    design.decision_date = facts.decision_date
-    problems = artisan_design_problems(design)
-    if problems:
-        raise DomainError(_l("Mẫu giấy chứng nhận chưa đủ thông tin: %(problems)s", problems="; ".join(problems)))
+    _prepare_design(design, facts)
     if facts.nomination_id in certified_nomination_ids(facts.award_round_id):
         return None
     try:
@@ -276,34 +286,14 @@ def reissue_artisan_certificate(
         raise NotAllowed(_l("Bạn không quản lý giấy chứng nhận nghệ nhân."))
     if facts.nomination_id != certificate.nomination_id:
         raise ValueError("facts of another nomination")
-    reason = reason.strip()
-    if not reason:
-        raise DomainError(_l("Cần ghi lý do cấp lại."))
-    if certificate.status != CertificateStatus.VALID:
-        raise DomainError(
-            _l("Chỉ cấp lại giấy chứng nhận đang có hiệu lực; giấy đã thu hồi hoặc đã thay thế thì không.")
-        )
+    reason = check_reissue(certificate, reason)
     design = artisan_design_of(facts.award_round_id)
     if design.id is None:
         db.session.add(design)
-    design.decision_number, design.decision_date = facts.decision_number, facts.decision_date
-    problems = artisan_design_problems(design)
-    if problems:
-        raise DomainError(_l("Mẫu giấy chứng nhận chưa đủ thông tin: %(problems)s", problems="; ".join(problems)))
+    _prepare_design(design, facts)
     try:
         replacement = _register(actor, facts, design, issued_on or today_vn(), generation=certificate.generation + 1)
     except IntegrityError:
         raise DomainError(_l("Giấy chứng nhận này vừa được cấp lại.")) from None
     store_pdfs([replacement], design)
-    certificate.status = CertificateStatus.REPLACED
-    certificate.replaced_by_id = replacement.id
-    db.session.flush()
-    audit.record(
-        "certificate.replaced",
-        actor_id=actor.id,
-        obj=certificate,
-        number=certificate.number,
-        replacement=replacement.number,
-        reason=reason,
-    )
-    return replacement
+    return mark_replaced(actor=actor, certificate=certificate, replacement=replacement, reason=reason)

@@ -583,10 +583,8 @@ def reissue_certificate(
     round_ = certificate.round
     if round_ is None or not can_manage_certificates(actor, round_):
         raise NotAllowed(_l("Bạn không quản lý giấy chứng nhận này."))
-    reason = reason.strip()
-    if not reason:
-        raise DomainError(_l("Cần ghi lý do cấp lại."))
-    if certificate.status != CertificateStatus.VALID or certificate.entry_id is None:
+    reason = check_reissue(certificate, reason)
+    if certificate.entry_id is None:  # the entry is gone: nothing to take the current details from
         raise DomainError(
             _l("Chỉ cấp lại giấy chứng nhận đang có hiệu lực; giấy đã thu hồi hoặc đã thay thế thì không.")
         )
@@ -597,6 +595,26 @@ def reissue_certificate(
         issued_on=issued_on,
         generation=certificate.generation + 1,
     )
+    return mark_replaced(actor=actor, certificate=certificate, replacement=replacement, reason=reason)
+
+
+def check_reissue(certificate: Certificate, reason: str) -> str:
+    """The stripped reason, once the certificate may be reissued (product or artisan).
+
+    :raise DomainError: no reason, or the certificate is revoked or already replaced.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_l("Cần ghi lý do cấp lại."))
+    if certificate.status != CertificateStatus.VALID:
+        raise DomainError(
+            _l("Chỉ cấp lại giấy chứng nhận đang có hiệu lực; giấy đã thu hồi hoặc đã thay thế thì không.")
+        )
+    return reason
+
+
+def mark_replaced(*, actor: User, certificate: Certificate, replacement: Certificate, reason: str) -> Certificate:
+    """Mark ``certificate`` replaced by ``replacement`` (audited with the reason); returns the replacement."""
     certificate.status = CertificateStatus.REPLACED
     certificate.replaced_by_id = replacement.id
     db.session.flush()
