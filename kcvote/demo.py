@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -19,6 +20,10 @@ from kcvote.core.clock import add_days, today_vn
 from kcvote.extensions import db
 from kcvote.facilities import services as facility_services
 from kcvote.reference.models import Province
+
+if TYPE_CHECKING:
+    from kcvote.entries.models import Entry
+    from kcvote.reference.models import ProductGroup
 
 DEMO_PASSWORD = "kcvote-demo-2026"
 
@@ -283,14 +288,42 @@ DEMO_JURORS = [
 ]
 
 
-def load_demo_judging_round() -> tuple[Round | None, int]:
-    """A round in judging with jurors assigned; some sheets submitted, some in progress."""
-    from kcvote.contests import services as contest_services
-    from kcvote.core.clock import add_days, today_vn
+def _accepted_demo_entry(
+    organizer: User, round_: Round, email: str, group: ProductGroup, product_name: str, *, photo_seed: int, pdf: bytes
+) -> Entry:
+    """A demo facility's entry registered, completed, submitted and accepted, through the services."""
     from kcvote.core.images import demo_photo
     from kcvote.entries import services as entry_services
     from kcvote.entries.enums import DocumentKind, PhotoKind
     from kcvote.facilities.models import Facility, FacilityMember
+
+    user = account_services.get_user_by_email(email)
+    facility = (
+        db.session.scalar(select(Facility).join(FacilityMember).where(FacilityMember.user_id == user.id))
+        if user
+        else None
+    )
+    if user is None or facility is None:
+        raise RuntimeError("Load the demo round first (load_demo_round).")
+    entry = entry_services.register_entry(actor=user, round_=round_, group=group, product_name=product_name)
+    entry_services.save_dossier(actor=user, entry=entry, fields={**DEMO_DESCRIPTION, "declaration_accepted": True})
+    for view, kind in enumerate((PhotoKind.FRONT, PhotoKind.SIDE, PhotoKind.TOP)):
+        entry_services.add_photo(
+            actor=user,
+            entry=entry,
+            data=demo_photo(product_name, seed=photo_seed, view=view, size=(800, 600)),
+            kind=kind,
+        )
+    entry_services.add_document(actor=user, entry=entry, data=pdf, kind=DocumentKind.BUSINESS_REGISTRATION)
+    entry_services.submit_entry(actor=user, entry=entry)
+    entry_services.accept_entry(actor=organizer, entry=entry)
+    return entry
+
+
+def load_demo_judging_round() -> tuple[Round | None, int]:
+    """A round in judging with jurors assigned; some sheets submitted, some in progress."""
+    from kcvote.contests import services as contest_services
+    from kcvote.core.clock import add_days, today_vn
     from kcvote.judging import services as judging_services
     from kcvote.reference.models import Level, ProductGroup, Province
 
@@ -321,28 +354,15 @@ def load_demo_judging_round() -> tuple[Round | None, int]:
     by_number = {g.number: g for g in groups}
     pdf = _demo_pdf()
     for index, product_name, group_number in DEMO_JUDGING_ENTRIES:
-        user = account_services.get_user_by_email(f"coso{index:02d}@demo.kcvote.vn")
-        facility = (
-            db.session.scalar(select(Facility).join(FacilityMember).where(FacilityMember.user_id == user.id))
-            if user
-            else None
+        _accepted_demo_entry(
+            organizer,
+            round_,
+            f"coso{index:02d}@demo.kcvote.vn",
+            by_number[group_number],
+            product_name,
+            photo_seed=index + 50,
+            pdf=pdf,
         )
-        if user is None or facility is None:
-            raise RuntimeError("Load the demo round first (load_demo_round).")
-        entry = entry_services.register_entry(
-            actor=user, round_=round_, group=by_number[group_number], product_name=product_name
-        )
-        entry_services.save_dossier(actor=user, entry=entry, fields={**DEMO_DESCRIPTION, "declaration_accepted": True})
-        for view, kind in enumerate((PhotoKind.FRONT, PhotoKind.SIDE, PhotoKind.TOP)):
-            entry_services.add_photo(
-                actor=user,
-                entry=entry,
-                data=demo_photo(product_name, seed=index + 50, view=view, size=(800, 600)),
-                kind=kind,
-            )
-        entry_services.add_document(actor=user, entry=entry, data=pdf, kind=DocumentKind.BUSINESS_REGISTRATION)
-        entry_services.submit_entry(actor=user, entry=entry)
-        entry_services.accept_entry(actor=organizer, entry=entry)
     contest_services.start_screening(actor=organizer, round_=round_, today=add_days(today, 1))
     for email, juror_name in DEMO_JURORS:
         judging_services.appoint_juror(actor=organizer, round_=round_, email=email, name=juror_name or "")
@@ -423,11 +443,7 @@ def load_demo_certified_round() -> tuple[Round | None, int]:
     from kcvote.certificates import services as certificate_services
     from kcvote.contests import services as contest_services
     from kcvote.core.clock import add_days, today_vn
-    from kcvote.core.images import demo_photo
-    from kcvote.entries import services as entry_services
-    from kcvote.entries.enums import DocumentKind, PhotoKind
     from kcvote.entries.models import Entry
-    from kcvote.facilities.models import Facility, FacilityMember
     from kcvote.judging import results
     from kcvote.judging import services as judging_services
     from kcvote.reference.models import Level, ProductGroup, Province
@@ -460,28 +476,9 @@ def load_demo_certified_round() -> tuple[Round | None, int]:
     pdf = _demo_pdf()
     for index, product_name, group_number in DEMO_CERTIFIED_ENTRIES:
         email = "facility@demo.kcvote.vn" if index == 0 else f"coso{index:02d}@demo.kcvote.vn"
-        user = account_services.get_user_by_email(email)
-        facility = (
-            db.session.scalar(select(Facility).join(FacilityMember).where(FacilityMember.user_id == user.id))
-            if user
-            else None
+        _accepted_demo_entry(
+            organizer, round_, email, by_number[group_number], product_name, photo_seed=index + 100, pdf=pdf
         )
-        if user is None or facility is None:
-            raise RuntimeError("Load the demo round first (load_demo_round).")
-        entry = entry_services.register_entry(
-            actor=user, round_=round_, group=by_number[group_number], product_name=product_name
-        )
-        entry_services.save_dossier(actor=user, entry=entry, fields={**DEMO_DESCRIPTION, "declaration_accepted": True})
-        for view, kind in enumerate((PhotoKind.FRONT, PhotoKind.SIDE, PhotoKind.TOP)):
-            entry_services.add_photo(
-                actor=user,
-                entry=entry,
-                data=demo_photo(product_name, seed=index + 100, view=view, size=(800, 600)),
-                kind=kind,
-            )
-        entry_services.add_document(actor=user, entry=entry, data=pdf, kind=DocumentKind.BUSINESS_REGISTRATION)
-        entry_services.submit_entry(actor=user, entry=entry)
-        entry_services.accept_entry(actor=organizer, entry=entry)
     contest_services.start_screening(actor=organizer, round_=round_, today=add_days(today, 1))
     for email, juror_name in DEMO_JURORS:
         judging_services.appoint_juror(actor=organizer, round_=round_, email=email, name=juror_name or "")
