@@ -147,10 +147,7 @@ def create() -> ViewResult:
 def mine() -> ViewResult:
     """The councils that list the signed-in user, with their open ballots ("Hội đồng của tôi")."""
     listed = councils.councils_for_member(current_user)
-    open_ballots = {
-        c.id: [b for m in councils.meetings_of(c) for b in councils.ballots_of(m) if b.status == BallotStatus.OPEN]
-        for c in listed
-    }
+    open_ballots = councils.open_ballots_by_council(c.id for c in listed)
     return render_template(
         "councils/mine.html",
         councils=listed,

@@ -517,6 +517,21 @@ def ballots_of(meeting: Meeting) -> list[Ballot]:
     return list(db.session.scalars(select(Ballot).where(Ballot.meeting_id == meeting.id).order_by(Ballot.id)).unique())
 
 
+def open_ballots_by_council(council_ids: Iterable[int]) -> dict[int, list[Ballot]]:
+    """The open ballots of these councils, by council id, in one query (a member's landing page)."""
+    ids = list(council_ids)
+    found: dict[int, list[Ballot]] = {council_id: [] for council_id in ids}
+    rows = db.session.scalars(
+        select(Ballot)
+        .join(Meeting, Meeting.id == Ballot.meeting_id)
+        .where(Meeting.council_id.in_(ids), Ballot.status == BallotStatus.OPEN)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc(), Ballot.id)
+    ).unique()
+    for ballot in rows:
+        found[ballot.meeting.council_id].append(ballot)
+    return found
+
+
 def open_ballot(*, actor: User, meeting: Meeting, nominations: Iterable[Nomination]) -> Ballot:
     """Open a secret ballot of a quorate meeting on some of the council's agenda. The ballot keeps the
     number of listed members and the quorum and pass shares in force on the meeting day."""

@@ -357,3 +357,18 @@ def test_attendance_keeps_members_who_voted_present(db, seeded) -> None:
     db.session.commit()
     with pytest.raises(DomainError, match="không thể bị ghi vắng"):
         councils.record_attendance(actor=organizer, meeting=meeting, present_ids=[m.id for m in listed[1:]])
+
+
+def test_open_ballots_by_council_lists_only_open_ones_of_each_council(db, seeded) -> None:
+    organizer, _, council, listed, meeting, (first, second) = setup_meeting()
+    closed = councils.open_ballot(actor=organizer, meeting=meeting, nominations=[first])
+    db.session.commit()
+    vote_all(closed, listed, [{first.id: Choice.YES}] * len(listed))
+    councils.close_ballot(actor=organizer, ballot=closed)
+    still_open = councils.open_ballot(actor=organizer, meeting=meeting, nominations=[second])
+    _, _, other, _, _, _ = setup_meeting()
+    db.session.commit()
+
+    found = councils.open_ballots_by_council([council.id, other.id])
+
+    assert found == {council.id: [still_open], other.id: []}
