@@ -16,8 +16,6 @@ from kcvote.artisans.services import is_so
 from kcvote.core.mail import send_mail
 from kcvote.extensions import db
 
-KINDS = ("accepted", "completion_requested", "returned")
-
 
 def recipients(nomination: Nomination) -> list[User]:
     """The nominee's own account and the person who filed the dossier, unless that was the Sở's staff

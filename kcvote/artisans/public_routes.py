@@ -354,14 +354,21 @@ def issue_certificates(outcome_round_id: int) -> ViewResult:
     return redirect(url_for(".manage", outcome_round_id=outcome_round_id))
 
 
+def _artisan_certificate(certificate_id: int) -> Certificate:
+    """An artisan's certificate (of an award round); 404 for anything else."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or certificate.kind != CertificateKind.ARTISAN or certificate.award_round_id is None:
+        abort(404)
+    return certificate
+
+
 @bp.post("/manage/artisans/certificates/<int:artisan_certificate_id>/revoke")
 @require(outcome.is_artisan_organizer)
 def revoke_certificate(artisan_certificate_id: int) -> ViewResult:
     """Revoke an artisan's certificate with a reason (shown on its public verification page)."""
-    certificate = db.session.get(Certificate, artisan_certificate_id)
-    if certificate is None or certificate.kind != CertificateKind.ARTISAN or certificate.award_round_id is None:
-        abort(404)
+    certificate = _artisan_certificate(artisan_certificate_id)
     award_round_id = certificate.award_round_id
+    assert award_round_id is not None
     form = ReasonForm(prefix="reason")
     if not form.validate_on_submit():
         flash(_("Cần ghi lý do thu hồi."), "danger")
@@ -383,10 +390,9 @@ def revoke_certificate(artisan_certificate_id: int) -> ViewResult:
 @require(outcome.is_artisan_organizer)
 def reissue_certificate(artisan_certificate_id: int) -> ViewResult:
     """Issue a corrected certificate under a new number; the old one is marked replaced."""
-    certificate = db.session.get(Certificate, artisan_certificate_id)
-    if certificate is None or certificate.kind != CertificateKind.ARTISAN or certificate.award_round_id is None:
-        abort(404)
+    certificate = _artisan_certificate(artisan_certificate_id)
     award_round_id = certificate.award_round_id
+    assert award_round_id is not None
     form = ReasonForm(prefix="reason")
     if not form.validate_on_submit():
         flash(_("Cần ghi lý do cấp lại."), "danger")
