@@ -170,7 +170,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters for dates and numbers, and the permission predicates templates may ask."""
     from kcvote.accounts import rules
-    from kcvote.accounts.enums import Role
+    from kcvote.artisans import councils as council_rules
     from kcvote.artisans import services as artisan_rules
     from kcvote.contests import rules as contest_rules
     from kcvote.core.i18n import fmt_date, fmt_datetime, fmt_number, select_locale
@@ -189,7 +189,7 @@ def register_template_helpers(app: Flask) -> None:
             "facility_rules": facility_rules,
             "judging_rules": judging_rules,
             "artisan_rules": artisan_rules,
-            "roles": Role,
+            "council_rules": council_rules,
             "current_locale": select_locale(),
         }
 

@@ -194,3 +194,21 @@ def test_ordinary_member_cannot_run_the_meeting(client, db, seeded) -> None:
     assert response.status_code == 403
     assert client.get("/councils/mine").status_code == 200
     assert council.name in text_of(client.get("/councils/mine"))
+
+
+def test_navigation_leads_council_members_and_organizers_to_their_pages(app, db, seeded) -> None:
+    from bs4 import BeautifulSoup
+
+    _, _, _, listed, _, _ = setup_meeting(members=5)
+
+    def nav_links(user) -> set[str]:
+        page = login_as(app.test_client(), user).get("/")
+        nav = BeautifulSoup(page.data, "html.parser").find("nav", {"aria-label": "Điều hướng chính"})
+        return {a["href"] for a in nav.find_all("a", href=True)}
+
+    member = nav_links(listed[2].user)
+    assert "/councils/mine" in member and "/manage/councils" not in member
+    organizer = nav_links(make_user(Role.ORGANIZER))
+    assert {"/manage/councils", "/manage/award-rounds", "/manage/artisans/outcome"} <= organizer
+    facility = nav_links(make_user(Role.FACILITY))
+    assert "/artisans/my" in facility and "/councils/mine" not in facility and "/manage/councils" not in facility
