@@ -42,7 +42,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from _readme import write_results  # bench/ is on sys.path when a script runs
+from _databases import PG_ADMIN_URL, scratch_database  # bench/ is on sys.path when a script runs
+from _readme import write_results
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -79,7 +80,6 @@ SIZE = 1_000
 JOBS = (1, 2)
 TARGET_S = 60.0
 POLL_S = 0.1  # /proc sampling period of the command's process tree
-PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PUBLIC_BASE_URL = "https://kcvote.sct.thainguyen.gov.vn"
 NOW = datetime(2025, 12, 1, 8, 0, 0)
 SECTION = "certificates.py — 1,000 certificate PDFs"
@@ -122,37 +122,11 @@ COMMUNES = ("Tân Cương", "Phúc Xuân", "La Bằng", "Hoàng Nông", "Sơn C�
 # --- databases -------------------------------------------------------------------------------
 
 
-def _pg_url(name: str) -> str:
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-
-
-def _pg_admin(sql: str) -> None:
-    engine = sqlalchemy.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(sql))
-    finally:
-        engine.dispose()
-
-
 @contextmanager
 def database(kind: str, tag: str, tmp: str) -> Iterator[str]:
     """A fresh, empty database URL; dropped (PostgreSQL) or deleted (SQLite) afterwards."""
-    if kind == "sqlite":
-        path = Path(tmp) / f"certificates-{tag}.db"
-        try:
-            yield f"sqlite:///{path}"
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    name = f"kcvote_bench_certificates_{os.getpid()}_{tag}"
-    _pg_admin(f"DROP DATABASE IF EXISTS {name}")
-    _pg_admin(f"CREATE DATABASE {name}")
-    try:
-        yield _pg_url(name)
-    finally:
-        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with scratch_database(kind, f"certificates_{tag}", tmp) as url:
+        yield url
 
 
 def settings_for(url: str, folder: Path) -> dict[str, Any]:

@@ -36,7 +36,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from _readme import write_results  # bench/ is on sys.path when a script runs
+from _databases import PG_ADMIN_URL, scratch_database  # bench/ is on sys.path when a script runs
+from _readme import write_results
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -67,7 +68,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZES = (250, 2_500, 25_000)
 JURORS = 9
 CRITERIA = sum(len(criteria) for _group, criteria in DEFAULT_RUBRIC)  # 13 in the default rubric
-PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 CHUNK = 1_000  # entries per bulk insert of their sheets and scores
 NOW = datetime(2025, 10, 1, 8, 0, 0)
 SECTION = "results.py — ranked results from the database"
@@ -76,37 +76,11 @@ SECTION = "results.py — ranked results from the database"
 # --- databases -------------------------------------------------------------------------------
 
 
-def _pg_url(name: str) -> str:
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-
-
-def _pg_admin(sql: str) -> None:
-    engine = sqlalchemy.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(sql))
-    finally:
-        engine.dispose()
-
-
 @contextmanager
 def database(kind: str, size: int, tmp: str) -> Iterator[str]:
     """A fresh, empty database URL; dropped (PostgreSQL) or deleted (SQLite) afterwards."""
-    if kind == "sqlite":
-        path = Path(tmp) / f"results-{size}.db"
-        try:
-            yield f"sqlite:///{path}"
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    name = f"kcvote_bench_results_{os.getpid()}_{size}"
-    _pg_admin(f"DROP DATABASE IF EXISTS {name}")
-    _pg_admin(f"CREATE DATABASE {name}")
-    try:
-        yield _pg_url(name)
-    finally:
-        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with scratch_database(kind, f"results_{size}", tmp) as url:
+        yield url
 
 
 def make_app(url: str, tmp: str) -> Flask:

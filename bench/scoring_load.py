@@ -45,7 +45,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from _readme import write_results  # bench/ is on sys.path when a script runs
+from _databases import PG_ADMIN_URL, postgres_database  # bench/ is on sys.path when a script runs
+from _readme import write_results
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -84,7 +85,6 @@ MODES: dict[str, tuple[float, float] | None] = {SATURATED: None, PACED: PACE}
 WARMUP_S = 5.0
 PASSWORD = "mat-khau-thu-nghiem"
 SECRET_KEY = "bench-scoring-load-secret-key-0123456789"
-PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 NOW = datetime(2025, 10, 1, 8, 0, 0)
 TICK = os.sysconf("SC_CLK_TCK")
 SECTION = "scoring_load.py — 50 jurors autosaving"
@@ -148,25 +148,11 @@ def hit():
 # --- database and data -----------------------------------------------------------------------
 
 
-def _pg_admin(sql: str) -> None:
-    engine = sqlalchemy.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(sql))
-    finally:
-        engine.dispose()
-
-
 @contextmanager
 def scratch_database() -> Iterator[tuple[str, str]]:
     """(database name, URL) of a fresh PostgreSQL database, dropped afterwards."""
-    name = f"kcvote_bench_load_{os.getpid()}"
-    _pg_admin(f"DROP DATABASE IF EXISTS {name}")
-    _pg_admin(f"CREATE DATABASE {name}")
-    try:
-        yield name, PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with postgres_database("kcvote_bench_load") as url:
+        yield url.rsplit("/", 1)[1], url
 
 
 @dataclass
