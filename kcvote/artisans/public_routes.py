@@ -409,8 +409,8 @@ def reissue_certificate(artisan_certificate_id: int) -> ViewResult:
     flash(
         _(
             "Đã cấp lại: giấy chứng nhận số %(new)s thay thế số %(old)s.",
-            new=replacement.number,
-            old=certificate.number,
+            new=replacement.number_with_year,
+            old=certificate.number_with_year,
         ),
         "success",
     )

@@ -128,6 +128,11 @@ class Certificate(Model):
     replaced_by: Mapped[Certificate | None] = relationship(remote_side=[id])
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
 
+    @property
+    def number_with_year(self) -> str:
+        """ "12/GCN-SCT (2026)": numbers restart each year, so the year tells two same numbers apart."""
+        return f"{self.number} ({self.year})"
+
     def state(self, today: date) -> CertificateState:
         """Revoked and replaced win; a valid certificate past its last day is expired."""
         if self.status == CertificateStatus.REVOKED:

@@ -236,7 +236,14 @@ def reissue(certificate_id: int) -> ViewResult:
         flash(str(exc.message), "danger")
         return _manage_page(_managed_certificate(certificate_id).round, status=exc.status_code)  # type: ignore[arg-type]
     db.session.commit()
-    flash(_("Đã cấp lại: số %(new)s thay thế số %(old)s.", new=replacement.number, old=certificate.number), "success")
+    flash(
+        _(
+            "Đã cấp lại: số %(new)s thay thế số %(old)s.",
+            new=replacement.number_with_year,
+            old=certificate.number_with_year,
+        ),
+        "success",
+    )
     return redirect(url_for(".manage", round_id=certificate.round_id))
 
 

@@ -514,7 +514,8 @@ def test_organizer_reissues_a_corrected_artisan_certificate(app, client, db) -> 
     assert (new.generation, new.nomination_id, new.holder) == (2, old.nomination_id, "Nguyễn Văn Gốm Sửa")
     assert new.number != old.number and new.pdf_key
     assert db.session.scalar(select(func.count()).select_from(Certificate)) == before + 1
-    assert new.number in text_of(client.get(manage))
+    page = text_of(client.get(manage))
+    assert f"giấy chứng nhận số {new.number} ({new.year}) thay thế số {old.number} ({old.year})" in page
     assert f"đã được thay thế bằng giấy số {new.number}" in text_of(
         app.test_client().get(f"/v/{old.verification_code}")
     )
