@@ -382,7 +382,7 @@ def revoke_certificate(artisan_certificate_id: int) -> ViewResult:
         flash(str(exc.message), "danger")
         return _manage_page(_award_round(award_round_id), status=exc.status_code)
     db.session.commit()
-    flash(_("Đã thu hồi giấy chứng nhận số %(number)s.", number=certificate.number), "success")
+    flash(_("Đã thu hồi giấy chứng nhận số %(number)s.", number=certificate.number_with_year), "success")
     return redirect(url_for(".manage", outcome_round_id=award_round_id))
 
 

@@ -215,7 +215,7 @@ def revoke(certificate_id: int) -> ViewResult:
         flash(str(exc.message), "danger")
         return _manage_page(_managed_certificate(certificate_id).round, status=exc.status_code)  # type: ignore[arg-type]
     db.session.commit()
-    flash(_("Đã thu hồi giấy chứng nhận số %(number)s.", number=certificate.number), "success")
+    flash(_("Đã thu hồi giấy chứng nhận số %(number)s.", number=certificate.number_with_year), "success")
     return redirect(url_for(".manage", round_id=certificate.round_id))
 
 

@@ -439,7 +439,8 @@ def test_organizer_revokes_an_artisan_certificate_with_a_reason(app, client, db)
     assert certificate.status.value == "revoked" and certificate.revoked_reason == "Hồ sơ kê khai không trung thực."
     assert other.status.value == "valid"
     page = text_of(client.get(manage))
-    assert "Đã thu hồi" in page and "Hồ sơ kê khai không trung thực." in page
+    assert f"Đã thu hồi giấy chứng nhận số {certificate.number} ({certificate.year})." in page
+    assert "Hồ sơ kê khai không trung thực." in page
     public = text_of(app.test_client().get(f"/v/{certificate.verification_code}"))
     assert "Giấy chứng nhận đã bị thu hồi" in public and "Lý do: Hồ sơ kê khai không trung thực." in public
 
