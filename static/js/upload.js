@@ -24,7 +24,7 @@
     }
 
     if (input && preview) {
-      input.addEventListener("change", function () {
+      var show = function () {
         var file = input.files && input.files[0];
         if (preview.src) URL.revokeObjectURL(preview.src);
         if (file && file.type.indexOf("image/") === 0) {
@@ -34,7 +34,10 @@
           preview.classList.add("d-none");
         }
         say(file && maxBytes && file.size > maxBytes ? text.tooBig : "", true);
-      });
+      };
+      input.addEventListener("change", show);
+      // On a slow connection a file may be chosen before this script runs: preview it now.
+      if (input.files && input.files.length) show();
     }
 
     form.addEventListener("submit", function (event) {
